@@ -1,0 +1,36 @@
+# careportal: two commands set everything up on a fresh machine with Python 3.11 and make.
+#   make site   create .venv, install the pinned package, build the demo county into site/
+#   make test   the full test suite (installs Debian's Chromium for the browser tests if missing)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test serve check browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/careportal build --root . --out site
+	@echo ""
+	@echo "演示网站已生成：用浏览器打开 site/index.html，或运行 make serve 后访问 http://127.0.0.1:8000/"
+
+serve: $(STAMP)
+	$(BIN)/careportal serve --root .
+
+check: $(STAMP)
+	$(BIN)/careportal check --root .
+
+# Browser tests drive Debian's Chromium; test tools' own browser downloads fail offline.
+browser:
+	@test -x /usr/bin/chromium || { echo "安装 Chromium（浏览器测试需要）…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache

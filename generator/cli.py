@@ -1,0 +1,164 @@
+"""`careportal`: the command line staff and the bureau use. Messages are in Chinese.
+
+Exit codes: 0 everything fine, 1 a content problem (nothing broken was published), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import click
+
+from .load import SLUG, load_county
+from .pipeline import SchoolResult, build_county, check_county, default_work_dir
+from .problems import Problem, Severity
+from .scaffold import new_activity, new_school
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="数据根目录（含 content/ 和 schools/），默认是当前目录。",
+)
+
+
+def _echo_problems(problems: list[Problem]) -> None:
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.severity.value)):
+        click.echo(problem.format(), err=problem.severity is Severity.ERROR)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="careportal", message="careportal %(version)s")
+def main() -> None:
+    """careportal：把学校关爱留守儿童的记录生成为网站。"""
+
+
+@main.command()
+@root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录，默认是数据根目录下的 site/。")
+@click.option("--school", "schools", multiple=True, metavar="SLUG", help="只生成这所学校（可写多次）。")
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="中间文件目录，默认在用户缓存目录里。")
+def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None) -> None:
+    """生成全县门户和各校网站。"""
+    out = out or root / "site"
+
+    def progress(result: SchoolResult) -> None:
+        if result.status == "built":
+            click.echo(f"✓ {result.slug}：已发布（{result.pages} 页）")
+        else:
+            first = result.first_error
+            click.echo(f"✗ {result.slug}：未发布，原来的网站保持不变。{first.format() if first else ''}", err=True)
+
+    report = build_county(root, out, work, list(schools) or None, progress=progress)
+    _echo_problems(report.county_problems)
+    for result in report.schools:
+        _echo_problems([p for p in result.problems if p is not result.first_error])
+    built = sum(1 for r in report.schools if r.status == "built")
+    failed = sum(1 for r in report.schools if r.status == "failed")
+    click.echo(f"完成：发布 {built} 所，失败 {failed} 所。" + ("全县首页已更新。" if report.portal_published else "全县首页未更新。"))
+    if report.portal_published:
+        click.echo(f"用浏览器打开 {(out / 'index.html').resolve()} 即可查看。")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@root_option
+def check(root: Path) -> None:
+    """检查所有记录，逐条列出问题（文件:行号: 字段: 说明）。"""
+    county, per_school = check_county(root)
+    problems = list(county.problems) + [p for found in per_school.values() for p in found]
+    _echo_problems(problems)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"发现 {errors} 个问题{f'、{warnings} 个提醒' if warnings else ''}，请按上面的提示修改。", err=True)
+        sys.exit(1)
+    records = sum(len(s.activities) + len(s.policies) + len(s.resources) + len(s.summaries) for s in county.schools)
+    click.echo(f"检查通过：{len(county.schools)} 所学校，{records} 条记录。" + (f"有 {warnings} 个提醒。" if warnings else ""))
+
+
+@main.command()
+@root_option
+@click.argument("slug", required=False)
+@click.option("--port", default=8000, show_default=True, help="端口。")
+def serve(root: Path, slug: str | None, port: int) -> None:
+    """本机预览：生成后在 http://127.0.0.1:端口/ 打开，修改记录后自动重新生成（刷新浏览器即可）。"""
+    if slug and not SLUG.match(slug):
+        raise click.BadParameter("学校名只能用小写英文字母、数字和连字符", param_hint="SLUG")
+    out = default_work_dir(root) / "preview"
+    only = [slug] if slug else None
+
+    def snapshot() -> dict:
+        return {p: p.stat().st_mtime_ns for p in sorted((root / "schools").rglob("*")) + [root / "content" / "bureau.yml"]
+                if p.is_file()}
+
+    def rebuild() -> None:
+        report = build_county(root, out, only=only)
+        for result in report.schools:
+            _echo_problems(result.problems)
+        _echo_problems(report.county_problems)
+        click.echo("已重新生成。" if not report.failed else "有问题，请按上面的提示修改后保存。")
+
+    rebuild()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start = f"http://127.0.0.1:{port}/{slug + '/index.html' if slug else 'index.html'}"
+    click.echo(f"预览地址：{start}（按 Ctrl+C 结束）")
+    seen = snapshot()
+    try:
+        while True:
+            time.sleep(1)
+            now = snapshot()
+            if now != seen:
+                seen = now
+                rebuild()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+@main.group()
+def new() -> None:
+    """生成带说明的新记录文件。"""
+
+
+@new.command("school")
+@root_option
+@click.argument("slug")
+def new_school_command(root: Path, slug: str) -> None:
+    """新建学校文件夹和 school.yml。SLUG 用拼音，例如 qingxi-zhongxin。"""
+    if not SLUG.match(slug):
+        raise click.BadParameter("只能用小写英文字母、数字和连字符，例如 qingxi-zhongxin", param_hint="SLUG")
+    created = new_school(root, slug)
+    if created is None:
+        click.echo(f"schools/{slug} 已经存在，没有改动。", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"已创建 {path.relative_to(root).as_posix()}")
+    click.echo("请打开 school.yml 按注释填写，然后运行 careportal check 检查。")
+
+
+@new.command("activity")
+@root_option
+@click.option("--school", "slug", required=True, help="学校文件夹名。")
+@click.option("--name", default="huodong", show_default=True, help="文件名（拼音），日期会加在前面。")
+def new_activity_command(root: Path, slug: str, name: str) -> None:
+    """新建一条活动记录（带注释的模板）。"""
+    if not (root / "schools" / slug / "school.yml").is_file():
+        raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
+    if not SLUG.match(name):
+        raise click.BadParameter("文件名只能用小写英文字母、数字和连字符", param_hint="--name")
+    county = load_county(root, only=[slug])
+    term = county.bureau.record.default_term.code if county.bureau else "2026-2027-1"
+    path = new_activity(root, slug, name, term)
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}，请按注释填写，然后运行 careportal check 检查。")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,403 @@
+"""Stage 1, load: the data root's YAML files → validated records, with `file:line` problems.
+
+Layout of a data root:
+    content/bureau.yml
+    schools/<slug>/school.yml
+    schools/<slug>/{activities,policies,resources,summaries}/*.yml
+    schools/<slug>/photos/…            (images referenced by activities)
+    schools/<slug>/private/…           (the register; never read here, never published)
+
+Each school is loaded on its own, so one school's mistakes never stop another from publishing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Optional, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import models
+from .problems import ContentError, Problem, Problems, Severity
+from .source import Document, read
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+RECORD_DIRS = {
+    "activities": models.Activity,
+    "policies": models.Policy,
+    "resources": models.Resource,
+    "summaries": models.TermSummary,
+}
+KNOWN_SCHOOL_ENTRIES = set(RECORD_DIRS) | {"school.yml", "photos", "private", "README.md"}
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """A record with where it came from: its slug (file name), its file and the line of each key."""
+
+    record: T
+    slug: str
+    path: str
+    doc: Document
+
+    def line_of(self, *path) -> int:
+        return self.doc.line_of(tuple(path))
+
+
+@dataclass
+class SchoolRecords:
+    slug: str
+    folder: Path
+    school: Optional[Loaded[models.School]] = None
+    activities: list[Loaded[models.Activity]] = field(default_factory=list)
+    policies: list[Loaded[models.Policy]] = field(default_factory=list)
+    resources: list[Loaded[models.Resource]] = field(default_factory=list)
+    summaries: list[Loaded[models.TermSummary]] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.school is not None and not self.problems.errors
+
+    def files(self) -> list[Path]:
+        """Every input file this school's site depends on (records and photos)."""
+        found = [self.folder / "school.yml"]
+        for name in list(RECORD_DIRS) + ["photos"]:
+            folder = self.folder / name
+            if folder.is_dir():
+                found.extend(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+        return sorted(p for p in found if p.exists())
+
+
+@dataclass
+class County:
+    root: Path
+    bureau: Optional[Loaded[models.Bureau]]
+    problems: Problems  # problems of bureau-wide records and of the schools/ folder itself
+    schools: list[SchoolRecords]
+
+    @property
+    def min_cell(self) -> int:
+        return self.bureau.record.privacy.min_cell if self.bureau else models.PrivacySettings().min_cell
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+
+def _loc_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys the model accepts at the mapping that holds `loc`'s last key."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        current = _inner_model(info.annotation) if info else None
+    return list(current.model_fields) if current else []
+
+
+def _inner_model(annotation) -> Optional[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and origin is not list:
+        return _inner_model(origin)
+    return None
+
+
+def _quote(value) -> str:
+    if isinstance(value, (dict, list)):
+        return "（一组内容）"
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def explain(error: dict, model: type[BaseModel]) -> str:
+    """A pydantic error → a plain Chinese sentence saying what to write instead."""
+    kind = error["type"]
+    loc = error["loc"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "careportal":
+        return error["msg"]
+    if kind == "missing":
+        label = models.FIELD_LABELS.get(str(loc[-1]), "")
+        return f"缺少必填项“{loc[-1]}”{'（' + label + '）' if label else ''}，请补上"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(model, loc)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"，是不是想写“{close[0]}”？" if close else (f"。可以写的字段有：{'、'.join(allowed)}" if allowed else "，请删掉")
+        return f"不认识的字段“{key}”{hint}"
+    if kind == "enum":
+        expected = ctx.get("expected", "")
+        options = "、".join(re.findall(r"'([^']*)'", expected)) or expected
+        return f"{_quote(value)} 不是可选的值，请从这些里选一个：{options}"
+    if kind in {"string_type", "str_type"}:
+        return f"{_quote(value)} 应该是一段文字。如果写了多行或列表，请检查缩进"
+    if kind == "string_too_short":
+        return "不能为空，请填写内容"
+    if kind == "string_too_long":
+        return f"太长了（{len(str(value))} 字），最多 {ctx.get('max_length')} 字"
+    if kind == "string_pattern_mismatch":
+        return f"{_quote(value)} 格式不对，网址应以 https:// 或 http:// 开头"
+    if kind in {"list_type", "tuple_type"}:
+        return "这里应该是一个列表：每项单独一行，以“- ”开头"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"{_quote(value)} 这里应该是一组“字段: 内容”，写在下一行并多缩进两个空格"
+    if kind == "too_short":
+        return "至少要写一项"
+    if kind == "too_long":
+        return f"项目太多，最多 {ctx.get('max_length')} 项"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"{_quote(value)} 不是整数，应写成数字，例如 30"
+    if kind in {"float_parsing", "float_type"}:
+        return f"{_quote(value)} 不是数字，例如 98.5"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"{_quote(value)} 太小了，不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"{_quote(value)} 太大了，不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{_quote(value)} 应写成“是”或“否”"
+    return f"{_quote(value)} 格式不对，请对照说明修改"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one file
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_record(root: Path, path: Path, model: type[T], problems: Problems) -> Optional[Loaded[T]]:
+    """Read one file into a model; on any mistake add problems and return None."""
+    display = _relative(root, path)
+    try:
+        doc = read(path)
+    except ContentError as exc:
+        problems.add(Problem(display, exc.line, exc.field, exc.message))
+        return None
+    except OSError as exc:
+        problems.add(Problem(display, 0, "", f"无法读取文件：{exc.strerror or exc}"))
+        return None
+    if doc.data is None:
+        problems.add(Problem(display, 1, "", "文件是空的（或只有注释）。请填写内容，或删除这个文件"))
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(Problem(display, 1, "", "文件内容应该是一组“字段: 内容”，每行一个字段"))
+        return None
+    try:
+        record = model.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
+            problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), explain(error, model)))
+        return None
+    return Loaded(record=record, slug=path.stem, path=display, doc=doc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of folders and files
+
+
+def suggest_slug(name: str) -> str:
+    text = name.lower().strip()
+    text = re.sub(r"[\s_.]+", "-", text)
+    text = re.sub(r"[^a-z0-9-]", "", text)
+    text = re.sub(r"-+", "-", text).strip("-")
+    return text[:64]
+
+
+def slug_problem(display: str, name: str, what: str) -> Optional[Problem]:
+    if SLUG.match(name):
+        return None
+    suggestion = suggest_slug(name)
+    if re.search(r"[\u3400-\u9fff]", name):
+        hint = "请改用拼音，例如 qingxi-zhongxin"
+    elif suggestion:
+        hint = f"例如改成“{suggestion}”"
+    else:
+        hint = "例如 qingxi-zhongxin"
+    return Problem(display, 0, "", f"{what}“{name}”不合规：只能用小写英文字母、数字和连字符“-”，{hint}")
+
+
+def _record_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
+    files = []
+    for path in sorted(folder.iterdir()):
+        display = _relative(root, path)
+        if path.is_symlink():
+            problems.add(Problem(display, 0, "", "不允许使用符号链接（快捷方式），请放入真实文件"))
+            continue
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            if folder.name == "activities" and path.name == "photos":
+                continue
+            problems.add(Problem(display, 0, "", "这里不应有子文件夹，记录文件请直接放在上一级文件夹里", Severity.WARNING))
+            continue
+        if path.suffix not in {".yml", ".yaml"}:
+            problems.add(Problem(display, 0, "", "不是 .yml 记录文件，已忽略", Severity.WARNING))
+            continue
+        issue = slug_problem(display, path.stem, "文件名")
+        if issue:
+            problems.add(issue)
+            continue
+        files.append(path)
+    return files
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-field checks that pydantic cannot place on a line by itself
+
+
+def _check_summary(item: Loaded[models.TermSummary], problems: Problems) -> None:
+    s = item.record
+    if item.slug != s.term.code:
+        problems.add(Problem(item.path, item.line_of("term"), "term",
+                             f"文件名应与学期一致：学期是 {s.term.code}，文件应命名为 {s.term.code}.yml"))
+    lb = s.left_behind
+    if lb.both_parents_away is not None and lb.one_parent_away is not None:
+        if lb.both_parents_away + lb.one_parent_away != lb.total:
+            problems.add(Problem(item.path, item.line_of("left_behind", "both_parents_away"), "left_behind",
+                                 f"父母双方外出（{lb.both_parents_away}）加单方外出（{lb.one_parent_away}）应等于留守儿童总数（{lb.total}）"))
+    if lb.by_grade_band and sum(b.count for b in lb.by_grade_band) != lb.total:
+        problems.add(Problem(item.path, item.line_of("left_behind", "by_grade_band"), "left_behind.by_grade_band",
+                             f"各学段人数之和（{sum(b.count for b in lb.by_grade_band)}）应等于留守儿童总数（{lb.total}）"))
+    if s.students_total is not None and lb.total > s.students_total:
+        problems.add(Problem(item.path, item.line_of("left_behind", "total"), "left_behind.total",
+                             f"留守儿童人数（{lb.total}）不能超过在校学生总数（{s.students_total}）"))
+
+
+def _check_school(school: Loaded[models.School], problems: Problems) -> None:
+    group = school.record.leading_group
+    allowed = set(school.record.staff_names)
+    for index, member in enumerate(group.members if group else []):
+        if member.name and member.name not in allowed:
+            problems.add(Problem(school.path, school.line_of("leading_group", "members", index, "name"),
+                                 f"leading_group.members[{index}].name",
+                                 f"“{member.name}”不在 staff_names（可公开的教职工姓名）里。只有本人同意公开的姓名才能写，"
+                                 "请加到 staff_names，或删掉姓名只写岗位"))
+
+
+def _check_resource(item: Loaded[models.Resource], problems: Problems) -> None:
+    for index, hours in enumerate(item.record.hours):
+        if hours.end <= hours.start:
+            problems.add(Problem(item.path, item.line_of("hours", index, "end"), f"hours[{index}].end",
+                                 f"结束时间 {hours.end} 应晚于开始时间 {hours.start}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole tree
+
+
+def load_bureau(root: Path, problems: Problems) -> Optional[Loaded[models.Bureau]]:
+    path = root / "content" / "bureau.yml"
+    if not path.is_file():
+        problems.add(Problem("content/bureau.yml", 0, "", "找不到教育局信息文件 content/bureau.yml"))
+        return None
+    if path.is_symlink():
+        problems.add(Problem("content/bureau.yml", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件"))
+        return None
+    return load_record(root, path, models.Bureau, problems)
+
+
+def school_folders(root: Path, problems: Problems) -> list[Path]:
+    base = root / "schools"
+    if not base.is_dir():
+        problems.add(Problem("schools/", 0, "", "找不到 schools 文件夹，每所学校一个子文件夹"))
+        return []
+    folders = []
+    for path in sorted(base.iterdir()):
+        display = _relative(root, path) + "/"
+        if path.name.startswith(".") or not (path.is_dir() or path.is_symlink()):
+            continue
+        if path.is_symlink():
+            problems.add(Problem(display, 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))
+            continue
+        issue = slug_problem(display, path.name, "学校文件夹名")
+        if issue:
+            problems.add(issue)
+            continue
+        folders.append(path)
+    return folders
+
+
+def load_school(root: Path, folder: Path) -> SchoolRecords:
+    records = SchoolRecords(slug=folder.name, folder=folder)
+    problems = records.problems
+    school_file = folder / "school.yml"
+    if school_file.is_symlink():
+        problems.add(Problem(_relative(root, school_file), 0, "", "不允许使用符号链接（快捷方式），请放入真实文件"))
+    elif not school_file.is_file():
+        problems.add(Problem(_relative(root, school_file), 0, "", "缺少学校信息文件 school.yml（可用 careportal new school 生成）"))
+    else:
+        records.school = load_record(root, school_file, models.School, problems)
+        if records.school:
+            _check_school(records.school, problems)
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in KNOWN_SCHOOL_ENTRIES and not entry.name.startswith("."):
+            problems.add(Problem(_relative(root, entry), 0, "",
+                                 f"不认识的文件或文件夹，已忽略。学校文件夹里可以有：school.yml、{'、'.join(RECORD_DIRS)}、photos",
+                                 Severity.WARNING))
+    for name, model in RECORD_DIRS.items():
+        sub = folder / name
+        if sub.is_symlink():
+            problems.add(Problem(_relative(root, sub) + "/", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))
+            continue
+        if not sub.is_dir():
+            continue
+        bucket = getattr(records, name)
+        for path in _record_files(root, sub, problems):
+            item = load_record(root, path, model, problems)
+            if item is not None:
+                bucket.append(item)
+    for item in records.summaries:
+        _check_summary(item, problems)
+    for item in records.resources:
+        _check_resource(item, problems)
+    seen_terms: dict = {}
+    for item in records.summaries:
+        if item.record.term in seen_terms:
+            problems.add(Problem(item.path, item.line_of("term"), "term", f"学期 {item.record.term.code} 已在 {seen_terms[item.record.term]} 里写过"))
+        seen_terms.setdefault(item.record.term, item.path)
+    records.activities.sort(key=lambda a: (a.record.date.sort_key, a.slug), reverse=True)
+    records.policies.sort(key=lambda p: p.slug)
+    records.resources.sort(key=lambda r: (list(models.ResourceKind).index(r.record.kind), r.slug))
+    records.summaries.sort(key=lambda s: s.record.term, reverse=True)
+    return records
+
+
+def load_county(root: Path, only: Optional[list[str]] = None) -> County:
+    """Load the bureau and every school (or only the named ones)."""
+    root = root.resolve()
+    problems = Problems()
+    bureau = load_bureau(root, problems)
+    folders = school_folders(root, problems)
+    if only:
+        known = {f.name for f in folders}
+        for slug in only:
+            if slug not in known:
+                problems.add(Problem(f"schools/{slug}/", 0, "", f"没有名为“{slug}”的学校文件夹"))
+        folders = [f for f in folders if f.name in set(only)]
+    schools = [load_school(root, folder) for folder in folders]
+    return County(root=root, bureau=bureau, problems=problems, schools=schools)

@@ -1,0 +1,66 @@
+"""Problems found in user content: one line each, `file:line: field: message`, in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one file. `path` is relative to the data root."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+    rule: str = ""  # privacy-gate rule name, empty for schema problems
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        label = self.rule or self.field
+        prefix = "" if self.severity is Severity.ERROR else "提醒："
+        return f"{where}: {label}: {prefix}{self.message}" if label else f"{where}: {prefix}{self.message}"
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems, kept per school so one school's mistakes never block another."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.WARNING]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class ContentError(Exception):
+    """Raised inside the reader for a mistake at a known line; turned into a Problem by the loader."""
+
+    def __init__(self, line: int, message: str, field: str = ""):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.field = field

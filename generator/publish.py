@@ -1,0 +1,73 @@
+"""Stage 5, publish: move a finished build into the output tree in one step.
+
+A school's new site is built beside the output (same file system) and exchanged with the old
+one by a single `renameat2(RENAME_EXCHANGE)` where the kernel offers it, so a reader (or a build
+killed at any instant) sees either the whole old site or the whole new one. Elsewhere it falls
+back to two renames, and a leftover is repaired on the next run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+STAGING = ".careportal-staging"
+
+
+def _libc():
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return lib if hasattr(lib, "renameat2") else None
+    except OSError:  # pragma: no cover - non-Linux
+        return None
+
+
+_LIBC = _libc()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths. False where the system cannot."""
+    if _LIBC is None:
+        return False
+    result = _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def staging_root(out: Path) -> Path:
+    return out / STAGING
+
+
+def clean_staging(out: Path) -> None:
+    """Remove what an interrupted run left behind; the published tree itself is never touched."""
+    root = staging_root(out)
+    if root.exists():
+        shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Publish the directory `staged` at `target`, replacing what was there."""
+    if not staged.is_dir():
+        raise FileNotFoundError(staged)
+    if target.exists() and exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the old site
+        return
+    if target.exists():
+        old = staged.with_name(staged.name + ".old")
+        os.rename(target, old)
+        os.rename(staged, target)
+        shutil.rmtree(old)
+    else:
+        os.rename(staged, target)
+
+
+def replace_files(staged_dir: Path, target_dir: Path, names: list[str]) -> None:
+    """Publish single files (the portal), each by an atomic rename; the page itself last."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        os.replace(staged_dir / name, target_dir / name)

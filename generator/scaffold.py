@@ -1,0 +1,44 @@
+"""`careportal new`: write valid, commented starter records for staff to fill in."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+_STARTERS = Path(__file__).parent / "starters"
+
+
+def _render(name: str, **values: str) -> str:
+    # Values are validated slugs, dates and term codes: nothing here comes from free text.
+    env = Environment(loader=FileSystemLoader(str(_STARTERS)), undefined=StrictUndefined, keep_trailing_newline=True,
+                      autoescape=False)
+    return env.get_template(name).render(**values)
+
+
+def new_school(root: Path, slug: str) -> Optional[list[Path]]:
+    folder = root / "schools" / slug
+    if folder.exists():
+        return None
+    created = []
+    for sub in ("activities", "policies", "resources", "summaries"):
+        (folder / sub).mkdir(parents=True)
+    path = folder / "school.yml"
+    path.write_text(_render("school.yml", today=date.today().isoformat()), encoding="utf-8")
+    created.append(path)
+    return created
+
+
+def new_activity(root: Path, slug: str, name: str, term: str) -> Path:
+    today = date.today().isoformat()
+    folder = root / "schools" / slug / "activities"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{today}-{name}.yml"
+    counter = 2
+    while path.exists():
+        path = folder / f"{today}-{name}-{counter}.yml"
+        counter += 1
+    path.write_text(_render("activity.yml", today=today, term=term), encoding="utf-8")
+    return path

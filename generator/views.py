@@ -1,0 +1,520 @@
+"""Public view models: the only thing page templates see.
+
+Built from validated records, with every count about children already passed through
+small-cell suppression, every phone turned into a `tel:` link, and every body rendered to
+sanitised HTML. Templates only lay these out; they make no decisions of their own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from markupsafe import Markup
+
+from . import models
+from .load import County, Loaded, SchoolRecords
+from .richtext import to_html
+from .suppress import Cell, cell, cells_with_total, sensitive_publishable
+
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+def chinese_count(n: int) -> str:
+    """1 → 一, 2 → 两, 12 → 十二 (for cadence sentences)."""
+    if n == 2:
+        return "两"
+    if n <= 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def nav_title(text: str) -> str:
+    """A title safe for MkDocs' own templates, which print page titles without escaping.
+
+    ASCII angle brackets become full-width ones (so no `striptags`/unescape round trip can ever
+    produce a tag) and the rest is HTML-escaped once.
+    """
+    return html.escape(text.replace("<", "＜").replace(">", "＞"), quote=False)
+
+
+def tel_uri(phone: str) -> str:
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
+def days_text(days: list[models.Weekday]) -> str:
+    """[周一…周五] → 周一至周五; [周一, 周三] → 周一、周三."""
+    indexes = sorted({d.index for d in days})
+    names = [d.value for d in models.Weekday]
+    if len(indexes) == 7:
+        return "每天"
+    if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{names[indexes[0]]}至{names[indexes[-1]]}"
+    return "、".join(names[i] for i in indexes)
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    days: str
+    start: str
+    end: str
+    note: Optional[str]
+    weekdays: tuple[int, ...]  # 0 = Monday, for the "open today" hint
+
+
+def hours_rows(hours: list[models.WeeklyHours]) -> list[HoursRow]:
+    return [HoursRow(days_text(h.days), str(h.start), str(h.end), h.note, tuple(sorted({d.index for d in h.days})))
+            for h in hours]
+
+
+@dataclass(frozen=True)
+class ContactView:
+    role: str
+    phone: str
+    tel: str
+    hours: Optional[str] = None
+    note: Optional[str] = None
+
+
+def contact_view(contact: models.Contact) -> ContactView:
+    return ContactView(contact.role, contact.phone, tel_uri(contact.phone), contact.hours, contact.note)
+
+
+@dataclass(frozen=True)
+class FamilyPhoneView:
+    number: str
+    tel: str
+    hours: list[HoursRow]
+    location: Optional[str]
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    slug: str
+    title: str
+    nav_title: str
+    date: models.PartialDate
+    date_text: str
+    date_iso: str
+    time: Optional[str]
+    location: Optional[str]
+    kind: str
+    kind_slug: str
+    term_text: str
+    participants: Optional[str]
+    organizer: Optional[str]
+    partners: list[str]
+    programme: Optional[str]
+    summary: str
+    body_html: Markup
+    path: str
+    upcoming: bool
+
+
+def participants_text(p: Optional[models.Participants], k: int) -> Optional[str]:
+    if p is None:
+        return None
+    published = cell(p.count, k)
+    if published.suppressed:
+        text = published.text
+    elif p.qualifier is models.Qualifier.ABOUT:
+        text = f"约{p.count}人"
+    elif p.qualifier:
+        text = f"{p.count}{p.qualifier.value}人"
+    else:
+        text = f"{p.count}人"
+    return f"{p.group}{text}" if p.group else text
+
+
+def is_upcoming(when: models.PartialDate, today: date) -> bool:
+    if when.day is None:
+        return (when.year, when.month) > (today.year, today.month)
+    return when.first_day >= today
+
+
+def activity_view(item: Loaded[models.Activity], k: int, today: date) -> ActivityView:
+    a = item.record
+    return ActivityView(
+        slug=item.slug, title=a.title, nav_title=nav_title(a.title), date=a.date, date_text=a.date.chinese(),
+        date_iso=a.date.iso(), time=str(a.time) if a.time else None, location=a.location, kind=a.kind.value,
+        kind_slug=a.kind.slug, term_text=a.term.chinese(), participants=participants_text(a.participants, k),
+        organizer=a.organizer, partners=list(a.partners), programme=a.programme, summary=a.summary,
+        body_html=to_html(a.body), path=f"news/{item.slug}.html", upcoming=is_upcoming(a.date, today),
+    )
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    slug: str
+    name: str
+    nav_title: str
+    category: str
+    summary: str
+    responsible_role: str
+    cadence: Optional[str]
+    instrument: Optional[str]
+    body_html: Markup
+    path: str
+
+
+def cadence_sentence(role: str, c: models.Cadence) -> str:
+    """班主任每月至少与每名留守儿童谈心一次；分别在期初、期末进行。"""
+    sentence = f"{role}每{c.per.value}{'至少' if c.at_least else ''}{c.action}{chinese_count(c.count)}次"
+    if c.windows:
+        sentence += f"，在{'、'.join(w.value for w in c.windows)}进行"
+    return sentence + "。"
+
+
+def policy_view(item: Loaded[models.Policy]) -> PolicyView:
+    p = item.record
+    return PolicyView(
+        slug=item.slug, name=p.name, nav_title=nav_title(p.name), category=p.category.value, summary=p.summary,
+        responsible_role=p.responsible_role,
+        cadence=cadence_sentence(p.responsible_role, p.cadence) if p.cadence else None,
+        instrument=p.instrument, body_html=to_html(p.body), path=f"policies/{item.slug}.html",
+    )
+
+
+@dataclass(frozen=True)
+class EquipmentRow:
+    item: str
+    quantity: Optional[int]
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    slug: str
+    kind: str
+    name: str
+    nav_title: str
+    location: str
+    intro: Optional[str]
+    hours: list[HoursRow]
+    hours_note: Optional[str]
+    equipment: list[EquipmentRow]
+    rules: list[str]
+    contact: Optional[ContactView]
+    tier: Optional[str]
+    body_html: Markup
+    path: str
+
+
+def resource_view(item: Loaded[models.Resource]) -> ResourceView:
+    r = item.record
+    return ResourceView(
+        slug=item.slug, kind=r.kind.value, name=r.name, nav_title=nav_title(r.name), location=r.location,
+        intro=r.intro, hours=hours_rows(r.hours), hours_note=r.hours_note,
+        equipment=[EquipmentRow(e.item, e.quantity) for e in r.equipment], rules=list(r.rules),
+        contact=contact_view(r.contact) if r.contact else None, tier=r.tier.value if r.tier else None,
+        body_html=to_html(r.body), path=f"resources/{item.slug}.html",
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    term_code: str
+    term_text: str
+    tables: list[Table]
+    highlights: list[str]
+    problems: list[str]
+    next_steps: list[str]
+    suppressed: int  # how many cells were suppressed, for the page's explanation
+
+
+def _rate(value: Optional[float]) -> Optional[str]:
+    return None if value is None else f"{value:g}%"
+
+
+def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
+    s = item.record
+    lb = s.left_behind
+    published: list[Cell] = []
+
+    def count(value: Optional[int], unit: str = "人") -> Optional[Cell]:
+        if value is None:
+            return None
+        c = cell(value, k, unit)
+        published.append(c)
+        return c
+
+    basic = [Row("在校学生", count(s.students_total).text)] if s.students_total is not None else []
+    basic.append(Row("留守儿童", count(lb.total).text))
+    if s.migrant_total is not None:
+        basic.append(Row("随迁子女", count(s.migrant_total).text))
+    if lb.both_parents_away is not None and lb.one_parent_away is not None:
+        pair = cells_with_total([lb.both_parents_away, lb.one_parent_away], k)
+        published.extend(pair)
+        basic += [Row("其中父母双方外出", pair[0].text), Row("其中父母一方外出", pair[1].text)]
+    tables = [Table("基本情况", basic)]
+    if lb.by_grade_band:
+        bands = cells_with_total([b.count for b in lb.by_grade_band], k)
+        published.extend(bands)
+        tables.append(Table("留守儿童分学段人数", [Row(b.band, c.text) for b, c in zip(lb.by_grade_band, bands)]))
+    rates = [Row(label, _rate(value)) for label, value in
+             (("入学率", s.rates.enrollment), ("巩固率", s.rates.retention), ("建档率", s.rates.archive)) if value is not None]
+    if rates:
+        tables.append(Table("入学与建档", rates))
+    pf = s.programme
+    programme_rows = [
+        (label, value, unit) for label, value, unit in (
+            ("结对帮扶（对）", pf.pairs, "对"), ("爱心妈妈", pf.caring_mothers, "人"), ("家访", pf.home_visits, "次"),
+            ("谈心", pf.talks, "次"), ("亲情通话", pf.family_calls, "次"), ("专题讲座", pf.lectures, "场"),
+            ("讲座受众", pf.lecture_audience, "人次"),
+        ) if value is not None
+    ]
+    if programme_rows:
+        rows = []
+        for label, value, unit in programme_rows:
+            # pairs are children; the rest count events, adults or attendances
+            shown = count(value, unit).text if label.startswith("结对") else f"{value}{unit}"
+            rows.append(Row(label, shown))
+        tables.append(Table("关爱工作开展情况", rows))
+    d = s.donations
+    donation_rows = []
+    if d.amount_yuan is not None:
+        donation_rows.append(Row("捐助金额", f"{d.amount_yuan:,.0f}元"))
+    if d.recipients is not None:
+        donation_rows.append(Row("受助学生", count(d.recipients).text))
+    if d.items:
+        donation_rows.append(Row("捐赠物品", "、".join(d.items)))
+    if d.donors:
+        donation_rows.append(Row("捐助单位", "、".join(d.donors)))
+    if donation_rows:
+        tables.append(Table("捐赠资助（只公布总数，不公布受助学生名单）", donation_rows))
+    sensitive_rows = []
+    for entry in s.sensitive:
+        if sensitive_publishable(entry.count, lb.total, k):
+            sensitive_rows.append(Row(entry.attribute, f"{entry.count}人"))
+        else:
+            sensitive_rows.append(Row(entry.attribute, "人数较少，不公布"))
+    if sensitive_rows:
+        tables.append(Table("专项关爱（全校合计）", sensitive_rows))
+    return SummaryView(
+        term_code=s.term.code, term_text=s.term.chinese(), tables=tables, highlights=list(s.highlights),
+        problems=list(s.problems), next_steps=list(s.next_steps),
+        suppressed=sum(1 for c in published if c.suppressed),
+    )
+
+
+@dataclass(frozen=True)
+class LeadingGroupView:
+    name: str
+    members: list[models.LeadingGroupMember]
+    meets: Optional[str]
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    key: str
+    text: str
+    activities: list[ActivityView]
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    slug: str
+    activities: list[ActivityView]
+
+    @property
+    def path(self) -> str:
+        return f"news/kind-{self.slug}.html"
+
+
+@dataclass
+class SchoolSite:
+    """Everything one school's pages show."""
+
+    slug: str
+    name: str
+    kind: str
+    township: str
+    boarding: bool
+    address: str
+    intro: str
+    family_phone: FamilyPhoneView
+    contacts: list[ContactView]
+    leading_group: Optional[LeadingGroupView]
+    care_rooms: list[ResourceView]
+    news: list[ActivityView]
+    upcoming: list[ActivityView]
+    months: list[MonthGroup]
+    kinds: list[KindGroup]
+    activities: list[ActivityView]
+    policies: list[PolicyView]
+    resources: list[ResourceView]
+    summaries: list[SummaryView]
+    updated: date
+    bureau_name: str
+    bureau_contact: ContactView
+    site_url: Optional[str]
+    min_cell: int
+    description: str = field(default="")
+
+    def absolute(self, path: str) -> Optional[str]:
+        return self.site_url + path if self.site_url else None
+
+
+CARE_ROOM_KINDS = {models.ResourceKind.CARE_HOME, models.ResourceKind.ACTIVITY_ROOM}
+
+
+def school_updated(records: SchoolRecords, today: date) -> date:
+    """The visible “信息更新于” date: the newest of the school's own date and past activity dates."""
+    dates = [a.record.date.first_day for a in records.activities if a.record.date.first_day <= today]
+    if records.school.record.updated:
+        dates.append(records.school.record.updated)
+    return max(dates) if dates else today
+
+
+def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSite:
+    k = county.min_cell
+    bureau = county.bureau.record
+    school = records.school.record
+    activities = [activity_view(a, k, today) for a in records.activities]
+    past = [a for a in activities if not a.upcoming]
+    upcoming = sorted((a for a in activities if a.upcoming), key=lambda a: (a.date.sort_key, a.slug))
+    months: dict[str, list[ActivityView]] = {}
+    for a in past:
+        months.setdefault(a.date.month_key, []).append(a)
+    kinds = [KindGroup(kind.value, kind.slug, [a for a in past if a.kind == kind.value]) for kind in models.ActivityKind]
+    resources = [resource_view(r) for r in records.resources]
+    fp = school.family_phone
+    site_url = None
+    if bureau.site_url:
+        site_url = bureau.site_url.rstrip("/") + f"/{records.slug}/"
+    group = school.leading_group
+    return SchoolSite(
+        slug=records.slug, name=school.name, kind=school.kind.value, township=school.township, boarding=school.boarding,
+        address=school.address, intro=school.intro,
+        family_phone=FamilyPhoneView(fp.number, tel_uri(fp.number), hours_rows(fp.hours), fp.location, fp.note),
+        contacts=[contact_view(c) for c in school.contacts],
+        leading_group=LeadingGroupView(group.name, list(group.members), group.meets) if group else None,
+        care_rooms=[r for r, item in zip(resources, records.resources) if item.record.kind in CARE_ROOM_KINDS and r.hours],
+        news=past, upcoming=upcoming,
+        months=[MonthGroup(key, f"{int(key[:4])}年{int(key[5:])}月", items) for key, items in months.items()],
+        kinds=[g for g in kinds if g.activities], activities=activities,
+        policies=[policy_view(p) for p in records.policies], resources=resources,
+        summaries=[summary_view(s, k) for s in records.summaries],
+        updated=school_updated(records, today), bureau_name=bureau.name, bureau_contact=contact_view(bureau.contact),
+        site_url=site_url, min_cell=k,
+        description=f"{school.name}关爱留守儿童和随迁子女工作：亲情电话、活动动态、关爱制度、关爱阵地。",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# County portal
+
+
+@dataclass(frozen=True)
+class SchoolLink:
+    name: str
+    slug: str
+    kind: str
+    boarding: bool
+    path: str
+    family_phone: str
+    family_tel: str
+
+
+@dataclass(frozen=True)
+class KindSchools:
+    kind: str
+    schools: list[SchoolLink]
+
+
+@dataclass(frozen=True)
+class TownshipGroup:
+    township: str
+    kinds: list[KindSchools]
+
+
+@dataclass(frozen=True)
+class PortalNews:
+    school_name: str
+    title: str
+    date_text: str
+    date_iso: str
+    kind: str
+    path: str
+
+
+@dataclass
+class Portal:
+    bureau_name: str
+    region: str
+    intro: Optional[str]
+    contact: ContactView
+    address: Optional[str]
+    townships: list[TownshipGroup]
+    totals: list[Row]
+    totals_note: str
+    news: list[PortalNews]
+    school_count: int
+    updated: date
+    site_url: Optional[str]
+
+
+def _county_total(values: list[Optional[int]], k: int, unit: str = "人") -> Optional[str]:
+    """Sum of the schools' latest figures; withheld if exactly one school's figure is suppressed,
+    since subtracting the other schools' published figures would reveal it."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    if sum(1 for v in known if v < k) == 1:
+        return "（有学校人数过少，合计不公布）"
+    return f"{sum(known)}{unit}"
+
+
+def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRecords], today: date) -> Portal:
+    bureau = county.bureau.record
+    k = county.min_cell
+    by_township: dict[str, dict[str, list[SchoolLink]]] = {}
+    for site in sorted(sites, key=lambda s: (s.township, list(models.SchoolKind).index(models.SchoolKind(s.kind)), s.slug)):
+        link = SchoolLink(site.name, site.slug, site.kind, site.boarding, f"{site.slug}/index.html",
+                          site.family_phone.number, site.family_phone.tel)
+        by_township.setdefault(site.township, {}).setdefault(site.kind, []).append(link)
+    latest = [r.summaries[0].record for r in records if r.summaries]
+    totals = []
+    for label, values in (
+        ("在校学生", [s.students_total for s in latest]),
+        ("留守儿童", [s.left_behind.total for s in latest]),
+        ("随迁子女", [s.migrant_total for s in latest]),
+    ):
+        text = _county_total(values, k)
+        if text:
+            totals.append(Row(label, text))
+    news = sorted(
+        (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, f"{site.slug}/{a.path}")
+         for site in sites for a in site.news),
+        key=lambda n: (n.date_iso, n.path), reverse=True,
+    )[:12]
+    return Portal(
+        bureau_name=bureau.name, region=f"{bureau.region.province}{bureau.region.city}{bureau.region.county}",
+        intro=bureau.intro, contact=contact_view(bureau.contact), address=bureau.address,
+        townships=[TownshipGroup(t, [KindSchools(kind, links) for kind, links in kinds.items()])
+                   for t, kinds in by_township.items()],
+        totals=totals, totals_note=f"按各校最近一个学期的总结汇总；少于{k}人的数字不公布。",
+        news=news, school_count=len(sites),
+        updated=max([s.updated for s in sites] + ([bureau.updated] if bureau.updated else [])) if sites else today,
+        site_url=bureau.site_url,
+    )

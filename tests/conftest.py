@@ -1,0 +1,78 @@
+"""Shared fixtures: a real build of the demo county, a local HTTP server and a real Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# The demo county is dated around this day; builds in tests are reproducible with it.
+DEMO_EPOCH = "1795392000"  # 2026-11-23 00:00 UTC
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+]
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `careportal` command line in a child process."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd or REPO, env=full_env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo county built once per test session with the real CLI."""
+    base = tmp_path_factory.mktemp("demo")
+    out, work = base / "site", base / "work"
+    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--work", str(work))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture()
+def data_root(tmp_path) -> Path:
+    """A writable copy of the demo data root (content/ and schools/) for tests that change records."""
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "schools", root / "schools", ignore=shutil.ignore_patterns("private"))
+    return root
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *a, **k: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "需要 Debian 的 chromium（make test 会自动安装）"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
