@@ -126,8 +126,9 @@ def build_county(
         try:
             rendered = render_school(site, layout, staged)
             result.pages = rendered.pages
-            for warning in build_site(rendered.config):
-                result.problems.append(Problem(f"schools/{records.slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
+            for config in rendered.configs:
+                for warning in build_site(config):
+                    result.problems.append(Problem(f"schools/{records.slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
             result.problems += check.check_output(county, records, staged)
             if any(p.severity is Severity.ERROR for p in result.problems):
                 result.status = "failed"

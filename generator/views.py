@@ -396,7 +396,9 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
     months: dict[str, list[ActivityView]] = {}
     for a in past:
         months.setdefault(a.date.month_key, []).append(a)
-    kinds = [KindGroup(kind.value, kind.slug, [a for a in past if a.kind == kind.value]) for kind in models.ActivityKind]
+    # every activity page links to its kind's page, so kind pages list upcoming ones too
+    kinds = [KindGroup(kind.value, kind.slug, [a for a in upcoming + past if a.kind == kind.value])
+             for kind in models.ActivityKind]
     resources = [resource_view(r) for r in records.resources]
     fp = school.family_phone
     site_url = None
