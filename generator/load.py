@@ -136,13 +136,18 @@ def explain(error: dict, model: type[BaseModel]) -> str:
     value = error.get("input")
     if kind == "careportal":
         return error["msg"]
+    if value is None and kind != "missing":
+        return "这一项是空的，请填写内容，或删掉这一行"
     if kind == "missing":
         label = models.FIELD_LABELS.get(str(loc[-1]), "")
         return f"缺少必填项“{loc[-1]}”{'（' + label + '）' if label else ''}，请补上"
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(model, loc)
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        by_label = [name for name in allowed if models.FIELD_LABELS.get(name) == key]
+        if by_label:
+            return f"字段名要用英文：“{key}”请写成“{by_label[0]}”"
+        close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
         hint = f"，是不是想写“{close[0]}”？" if close else (f"。可以写的字段有：{'、'.join(allowed)}" if allowed else "，请删掉")
         return f"不认识的字段“{key}”{hint}"
     if kind == "enum":
@@ -158,6 +163,8 @@ def explain(error: dict, model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch":
         return f"{_quote(value)} 格式不对，网址应以 https:// 或 http:// 开头"
     if kind in {"list_type", "tuple_type"}:
+        if isinstance(value, str) and value.startswith("-"):
+            return "短横线“-”后面要加一个空格，例如“  - 县妇联”，每项单独一行"
         return "这里应该是一个列表：每项单独一行，以“- ”开头"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"{_quote(value)} 这里应该是一组“字段: 内容”，写在下一行并多缩进两个空格"
@@ -189,9 +196,27 @@ def _relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _without_empty(data):
+    """`key:` with nothing after it means the same as leaving the line out."""
+    if isinstance(data, dict):
+        return {k: _without_empty(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_empty(v) for v in data]
+    return data
+
+
 def load_record(root: Path, path: Path, model: type[T], problems: Problems) -> Optional[Loaded[T]]:
-    """Read one file into a model; on any mistake add problems and return None."""
+    """Read one file into a model; on any mistake add problems and return None. Never raises."""
     display = _relative(root, path)
+    try:
+        return _load_record(display, path, model, problems)
+    except Exception as exc:  # a bug of ours must not hide every other school's problems behind a traceback
+        problems.add(Problem(display, 0, "", f"读取时出错（这是 careportal 的问题，不是您的内容有误，请联系技术人员）："
+                                             f"{type(exc).__name__}: {exc}"))
+        return None
+
+
+def _load_record(display: str, path: Path, model: type[T], problems: Problems) -> Optional[Loaded[T]]:
     try:
         doc = read(path)
     except ContentError as exc:
@@ -200,6 +225,8 @@ def load_record(root: Path, path: Path, model: type[T], problems: Problems) -> O
     except OSError as exc:
         problems.add(Problem(display, 0, "", f"无法读取文件：{exc.strerror or exc}"))
         return None
+    for line, message in doc.warnings:
+        problems.add(Problem(display, line, "", message, Severity.WARNING))
     if doc.data is None:
         problems.add(Problem(display, 1, "", "文件是空的（或只有注释）。请填写内容，或删除这个文件"))
         return None
@@ -207,11 +234,15 @@ def load_record(root: Path, path: Path, model: type[T], problems: Problems) -> O
         problems.add(Problem(display, 1, "", "文件内容应该是一组“字段: 内容”，每行一个字段"))
         return None
     try:
-        record = model.model_validate(doc.data)
+        record = model.model_validate(_without_empty(doc.data))
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
-            problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), explain(error, model)))
+            message = explain(error, model)
+            if error["type"] == "missing" and loc in doc.lines:  # written, but left empty
+                label = models.FIELD_LABELS.get(str(loc[-1]), "")
+                message = f"“{loc[-1]}”{'（' + label + '）' if label else ''}是必填项，不能空着，请填写内容"
+            problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), message))
         return None
     return Loaded(record=record, slug=path.stem, path=display, doc=doc)
 
@@ -228,17 +259,31 @@ def suggest_slug(name: str) -> str:
     return text[:64]
 
 
-def slug_problem(display: str, name: str, what: str) -> Optional[Problem]:
+def slug_problem(display: str, name: str, what: str, suffix: str = "") -> Optional[Problem]:
+    """A folder or file name becomes part of a web address: only a-z, 0-9 and inner hyphens."""
     if SLUG.match(name):
         return None
     suggestion = suggest_slug(name)
+    example = "2024-06-01-fangnishui" if suffix else "qingxi-zhongxin"
     if re.search(r"[\u3400-\u9fff]", name):
-        hint = "请改用拼音，例如 qingxi-zhongxin"
+        hint = f"请改用拼音，例如 {example}{suffix}"
     elif suggestion:
-        hint = f"例如改成“{suggestion}”"
+        hint = f"例如改成“{suggestion}{suffix}”"
     else:
-        hint = "例如 qingxi-zhongxin"
-    return Problem(display, 0, "", f"{what}“{name}”不合规：只能用小写英文字母、数字和连字符“-”，{hint}")
+        hint = f"例如 {example}{suffix}"
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    return Problem(display, 0, "", f"{what}“{shown}{suffix}”不合规：只能用小写英文字母、数字和连字符“-”（最长 64 个字符），{hint}")
+
+
+def _split_record_name(name: str) -> tuple[str, Optional[str]]:
+    """`a.yml` → ("a", ".yml"); near misses (`a.YML`, `a.yml.txt`) → ("a", ".yml") with a differing
+    suffix so the caller can ask for a rename; anything else → (name, None)."""
+    match = re.match(r"^(.*?)(\.ya?ml)(\.txt)?$", name, re.I)
+    if not match or not match.group(1):
+        return name, None
+    if match.group(3) is None and match.group(2) in {".yml", ".yaml"}:
+        return match.group(1), match.group(2)
+    return match.group(1), ".yml"
 
 
 def _record_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
@@ -255,12 +300,24 @@ def _record_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
                 continue
             problems.add(Problem(display, 0, "", "这里不应有子文件夹，记录文件请直接放在上一级文件夹里", Severity.WARNING))
             continue
-        if path.suffix not in {".yml", ".yaml"}:
+        if not path.is_file():
+            problems.add(Problem(display, 0, "", "这不是普通文件，请放入真实的 .yml 记录文件"))
+            continue
+        stem, suffix = _split_record_name(path.name)
+        if suffix is None:
             problems.add(Problem(display, 0, "", "不是 .yml 记录文件，已忽略", Severity.WARNING))
             continue
-        issue = slug_problem(display, path.stem, "文件名")
+        if suffix != path.name[len(stem):]:
+            problems.add(Problem(display, 0, "", f"文件扩展名不对，请把文件改名为“{stem}.yml”"
+                                                 "（记事本保存时“保存类型”选“所有文件”，就不会多出 .txt）"))
+            continue
+        issue = slug_problem(display, stem, "文件名", ".yml")
         if issue:
             problems.add(issue)
+            continue
+        twin = next((f for f in files if f.stem == stem), None)
+        if twin is not None:  # a.yml and a.yaml would become the same page
+            problems.add(Problem(display, 0, "", f"和“{twin.name}”重名（网页地址相同），请删掉一个或改名"))
             continue
         files.append(path)
     return files
@@ -349,13 +406,16 @@ def load_school(root: Path, folder: Path) -> SchoolRecords:
     if school_file.is_symlink():
         problems.add(Problem(_relative(root, school_file), 0, "", "不允许使用符号链接（快捷方式），请放入真实文件"))
     elif not school_file.is_file():
-        problems.add(Problem(_relative(root, school_file), 0, "", "缺少学校信息文件 school.yml（可用 careportal new school 生成）"))
+        near = [e.name for e in folder.iterdir() if e.name != "school.yml" and _split_record_name(e.name)[0].lower() == "school"]
+        hint = f"。文件夹里有“{near[0]}”，请把它改名为 school.yml" if near else "（可用 careportal new school 生成）"
+        problems.add(Problem(_relative(root, school_file), 0, "", f"缺少学校信息文件 school.yml{hint}"))
     else:
         records.school = load_record(root, school_file, models.School, problems)
         if records.school:
             _check_school(records.school, problems)
     for entry in sorted(folder.iterdir()):
-        if entry.name not in KNOWN_SCHOOL_ENTRIES and not entry.name.startswith("."):
+        if entry.name not in KNOWN_SCHOOL_ENTRIES and not entry.name.startswith(".") \
+                and _split_record_name(entry.name)[0].lower() != "school":
             problems.add(Problem(_relative(root, entry), 0, "",
                                  f"不认识的文件或文件夹，已忽略。学校文件夹里可以有：school.yml、{'、'.join(RECORD_DIRS)}、photos",
                                  Severity.WARNING))
@@ -387,6 +447,16 @@ def load_school(root: Path, folder: Path) -> SchoolRecords:
     return records
 
 
+def _load_school_safely(root: Path, folder: Path) -> SchoolRecords:
+    """One school's folder; an unreadable folder is that school's problem only."""
+    try:
+        return load_school(root, folder)
+    except OSError as exc:
+        records = SchoolRecords(slug=folder.name, folder=folder)
+        records.problems.add(Problem(_relative(root, folder) + "/", 0, "", f"无法读取这个文件夹：{exc.strerror or exc}"))
+        return records
+
+
 def load_county(root: Path, only: Optional[list[str]] = None) -> County:
     """Load the bureau and every school (or only the named ones)."""
     root = root.resolve()
@@ -399,5 +469,5 @@ def load_county(root: Path, only: Optional[list[str]] = None) -> County:
             if slug not in known:
                 problems.add(Problem(f"schools/{slug}/", 0, "", f"没有名为“{slug}”的学校文件夹"))
         folders = [f for f in folders if f.name in set(only)]
-    schools = [load_school(root, folder) for folder in folders]
+    schools = [_load_school_safely(root, folder) for folder in folders]
     return County(root=root, bureau=bureau, problems=problems, schools=schools)

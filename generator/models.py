@@ -23,8 +23,24 @@ def _fail(message: str) -> PydanticCustomError:
     return PydanticCustomError("careportal", message)
 
 
+_WRAPPING_QUOTES = re.compile(r'^(?:“(.*)”|‘(.*)’|"(.*)"|\'(.*)\'|「(.*)」|『(.*)』)$', re.S)
+
+
 def _nfkc(value: Any) -> Any:
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+    """A structured value (number, date, time, choice) as staff type it: full-width forms folded,
+    surrounding spaces and a pair of quotes copied from Word or WeChat (“15”, 「家访」) removed."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _WRAPPING_QUOTES.match(text)
+    if match:
+        text = next(g for g in match.groups() if g is not None).strip()
+    return text
+
+
+def _one_line(value: Any) -> Any:
+    """Titles and names are one line: a line break (from a `|` block or a paste) becomes a space."""
+    return re.sub(r"\s+", " ", value).strip() if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -34,7 +50,7 @@ SHORT = 120  # titles, names, roles
 MEDIUM = 500  # summaries, one paragraph
 LONG = 20_000  # Markdown bodies
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT), BeforeValidator(_one_line)]
 MediumText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MEDIUM)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG)]
 
@@ -52,7 +68,7 @@ def _to_bool(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_to_bool)]
 
-_UNIT_SUFFIX = re.compile(r"^(\d+)\s*(?:人|名|次|场|个|对|所|间|台|套|本|件|位|户)?$")
+_UNIT_SUFFIX = re.compile(r"^([0-9]{1,12})\s*(?:人|名|次|场|个|对|所|间|台|套|本|件|位|户)?$")
 
 
 def _to_count(value: Any) -> Any:
@@ -60,6 +76,12 @@ def _to_count(value: Any) -> Any:
         text = _nfkc(value).replace(",", "")
         match = _UNIT_SUFFIX.match(text)
         if not match:
+            if re.search(r"[零〇一二两三四五六七八九十百千万]", text):
+                raise _fail(f"“{value}” 请用阿拉伯数字，例如 30")
+            if re.fullmatch(r"[0-9]{13,}", text):
+                raise _fail(f"“{value}” 数字太大了，请检查")
+            if re.search(r"^(约|大约|近|多|余)|(多|余|左右)(人|名|次)?$", text):
+                raise _fail(f"“{value}” 这里只能写确切的整数，例如 30（不要写“约”“多”“左右”）")
             raise _fail(f"“{value}” 不是整数，应写成数字，例如 30")
         return int(match.group(1))
     return value
@@ -71,12 +93,13 @@ Count = Annotated[int, BeforeValidator(_to_count), Field(ge=0, le=10_000_000)]
 def _to_rate(value: Any) -> Any:
     if isinstance(value, str):
         text = _nfkc(value).rstrip("%").strip()
-        try:
-            return float(text)
-        except ValueError:
-            raise _fail(f"“{value}” 不是百分比，应写成数字，例如 98.5 或 100%") from None
+        if not _DECIMAL.match(text):
+            raise _fail(f"“{value}” 不是百分比，应写成数字，例如 98.5 或 100%")
+        return float(text)
     return value
 
+
+_DECIMAL = re.compile(r"^[0-9]{1,12}(?:\.[0-9]{1,6})?$")  # no signs, exponents, nan or inf
 
 Rate = Annotated[float, BeforeValidator(_to_rate), Field(ge=0, le=100)]
 
@@ -84,10 +107,11 @@ Rate = Annotated[float, BeforeValidator(_to_rate), Field(ge=0, le=100)]
 def _to_money(value: Any) -> Any:
     if isinstance(value, str):
         text = _nfkc(value).replace(",", "").removesuffix("元").strip()
-        try:
-            return float(text)
-        except ValueError:
-            raise _fail(f"“{value}” 不是金额，应写成数字（单位：元），例如 6000") from None
+        if text.endswith("万") and _DECIMAL.match(text[:-1].strip()):
+            return float(text[:-1]) * 10_000
+        if not _DECIMAL.match(text):
+            raise _fail(f"“{value}” 不是金额，应写成数字（单位：元），例如 6000")
+        return float(text)
     return value
 
 
@@ -108,7 +132,8 @@ def _to_phone(value: Any) -> Any:
 
 Phone = Annotated[str, BeforeValidator(_to_phone)]
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+_TIME_HINT = "时间用 24 小时制写成“时:分”，例如 08:30、14:30"
 
 
 @dataclass(frozen=True, order=True)
@@ -121,23 +146,38 @@ class TimeOfDay:
 
 
 def _to_time(value: Any) -> Any:
+    """Only `HH:MM` on the 24-hour clock (full-width digits and colon are fine). Spoken forms such
+    as 下午2点半 are refused: 上午/下午 and 点/半 are too easy to get wrong on a parents' meeting."""
     if isinstance(value, TimeOfDay):
         return value
-    if isinstance(value, str):
-        match = _TIME.match(_nfkc(value))
-        if match:
-            return TimeOfDay(int(match.group(1)), int(match.group(2)))
-    raise _fail(f"“{value}” 不是有效时间，应写成 24 小时制，例如 14:30（不要写“下午2点半”）")
+    if not isinstance(value, str):
+        raise _fail(f"这里应该是一个时间。{_TIME_HINT}")
+    text = _nfkc(value)
+    match = _TIME.match(text)
+    if match:
+        return TimeOfDay(int(match.group(1)), int(match.group(2)))
+    if re.search(r"[上下中晚早午夜凌]|点|时|分|半|AM|PM", text, re.I):
+        raise _fail(f"“{value}” 请改成 24 小时制的“时:分”，例如“下午2点半”写成 14:30，“上午8点”写成 08:00")
+    if re.match(r"^24:00$", text):
+        raise _fail(f"“{value}” 不是有效时间，一天最晚写到 23:59")
+    if re.match(r"^[0-9]{1,2}:[0-9]{2}:[0-9]{2}$", text):
+        raise _fail(f"“{value}” 不用写秒，写成 {text[:-3]} 即可")
+    raise _fail(f"“{value}” 不是有效时间。{_TIME_HINT}")
 
 
 Time = Annotated[TimeOfDay, BeforeValidator(_to_time)]
 
+# One rule for dates (docs/input-rules.md): year, month and (optionally) day in Arabic digits,
+# separated by - / . or written 2024年6月1日; full-width digits are folded first.
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})(?:\.(\d{1,2}))?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?$"),
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})(?:-([0-9]{1,2}))?$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})(?:/([0-9]{1,2}))?$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{1,2})(?:\.([0-9]{1,2}))?$"),
+    re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?$"),
 )
+_DATE_HINT = "日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"
+_WEEKDAY_SUFFIX = re.compile(r"\s*[(（]\s*(?:周|星期|礼拜)([一二三四五六日天])\s*[)）]$")
+_WEEKDAY_NAMES = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -173,27 +213,47 @@ class PartialDate:
 def _to_partial_date(value: Any) -> Any:
     if isinstance(value, PartialDate):
         return value
-    text = _nfkc(value) if isinstance(value, str) else str(value)
-    hint = "应写成 2024-06-01 或 2024-06"
+    if not isinstance(value, str):
+        raise _fail(f"这里应该是一个日期。{_DATE_HINT}")
+    text = _nfkc(value).replace("—", "-").replace("–", "-")
+    weekday = _WEEKDAY_SUFFIX.search(text)
+    if weekday:
+        text = text[: weekday.start()]
     for form in _DATE_FORMS:
         match = form.match(text)
-        if match:
-            year, month = int(match.group(1)), int(match.group(2))
-            day = int(match.group(3)) if match.group(3) else None
-            try:
-                date(year, month, day or 1)
-            except ValueError:
-                break
-            if not 1990 <= year <= 2100:
-                break
-            return PartialDate(year, month, day)
-    raise _fail(f"“{value}” 不是有效日期，{hint}")
+        if not match:
+            continue
+        year, month = int(match.group(1)), int(match.group(2))
+        day = int(match.group(3)) if match.group(3) else None
+        if not 1990 <= year <= 2100:
+            raise _fail(f"“{value}” 的年份 {year} 不对，请检查")
+        if not 1 <= month <= 12:
+            raise _fail(f"“{value}” 的月份 {month} 不对，月份是 1 到 12")
+        try:
+            when = date(year, month, day or 1)
+        except ValueError:
+            raise _fail(f"“{value}” 不是真实的日期：{year}年{month}月没有{day}日") from None
+        if weekday:
+            said = _WEEKDAY_NAMES.index(weekday.group(1).replace("天", "日"))
+            if day is None or said != when.weekday():
+                real = f"{year}年{month}月{day}日是周{_WEEKDAY_NAMES[when.weekday()]}" if day else "只写了月份"
+                raise _fail(f"“{value}” 的星期不对：{real}。日期后面可以不写星期")
+        return PartialDate(year, month, day)
+    if re.search(r"[0-9]{1,2}:[0-9]{2}", text):
+        raise _fail(f"“{value}” 日期和时间请分开写，例如 date: 2024-06-01 和 time: \"14:30\"")
+    if re.search(r"[〇零一二三四五六七八九十]", text):
+        raise _fail(f"“{value}” 请用阿拉伯数字写日期。{_DATE_HINT}")
+    if re.match(r"^[0-9]{1,2}\s*月", text) or re.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}$", text):
+        raise _fail(f"“{value}” 缺少年份。{_DATE_HINT}")
+    raise _fail(f"“{value}” 不是有效日期。{_DATE_HINT}")
 
 
 DateOrMonth = Annotated[PartialDate, BeforeValidator(_to_partial_date)]
 
 
 def _to_full_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
     parsed = _to_partial_date(value)
     if parsed.day is None:
         raise _fail(f"“{value}” 需要写到具体哪一天，例如 2024-06-01")
@@ -202,7 +262,7 @@ def _to_full_date(value: Any) -> Any:
 
 FullDate = Annotated[date, BeforeValidator(_to_full_date)]
 
-_TERM = re.compile(r"^(\d{4})-(\d{4})-([12])$")
+_TERM = re.compile(r"^([0-9]{4})-([0-9]{4})-([12])$")
 
 
 @dataclass(frozen=True, order=True)
@@ -226,7 +286,9 @@ class Term:
 def _to_term(value: Any) -> Any:
     if isinstance(value, Term):
         return value
-    text = _nfkc(value) if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        raise _fail("这里应该是一个学期，例如 2024-2025-1")
+    text = _nfkc(value)
     match = _TERM.match(text.replace("—", "-").replace("–", "-"))
     if match and int(match.group(2)) == int(match.group(1)) + 1:
         return Term(int(match.group(1)), int(match.group(3)))
@@ -234,6 +296,16 @@ def _to_term(value: Any) -> Any:
 
 
 TermCode = Annotated[Term, BeforeValidator(_to_term)]
+
+
+class _ChoiceOf:
+    """`Choice[SomeEnum]`: an enumeration written as staff type it (full-width, in “quotes”)."""
+
+    def __class_getitem__(cls, enum):
+        return Annotated[enum, BeforeValidator(_nfkc)]
+
+
+Choice = _ChoiceOf
 
 
 class Record(BaseModel):
@@ -453,7 +525,7 @@ def _to_participants(value: Any) -> Any:
 
 class Participants(Record):
     count: Count
-    qualifier: Optional[Qualifier] = None
+    qualifier: Optional[Choice[Qualifier]] = None
     group: Optional[ShortText] = None  # 留守儿童 / 全体学生 / 监护人
 
 
@@ -461,7 +533,7 @@ class Photo(Record):
     file: ShortText  # relative to the activity's folder, e.g. photos/2024-06-01-1.jpg
     caption: ShortText
     consent: Optional[ShortText] = None  # reference to the guardians' written consent
-    faces: Optional[PhotoFaces] = None
+    faces: Optional[Choice[PhotoFaces]] = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,7 +568,7 @@ class Bureau(Record):
 
 class School(Record):
     name: ShortText
-    kind: SchoolKind
+    kind: Choice[SchoolKind]
     township: ShortText
     boarding: YesNo = False
     address: ShortText
@@ -513,7 +585,7 @@ class Activity(Record):
     date: DateOrMonth
     time: Optional[Time] = None
     location: Optional[ShortText] = None
-    kind: ActivityKind
+    kind: Choice[ActivityKind]
     term: TermCode
     participants: Optional[Annotated[Participants, BeforeValidator(_to_participants)]] = None
     organizer: Optional[ShortText] = None
@@ -529,14 +601,14 @@ class Cadence(Record):
 
     action: ShortText  # e.g. 与每名留守儿童谈心
     count: Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]
-    per: CadencePer
+    per: Choice[CadencePer]
     at_least: YesNo = True
-    windows: list[TermWindow] = Field(default_factory=list)
+    windows: list[Choice[TermWindow]] = Field(default_factory=list)
 
 
 class Policy(Record):
     name: ShortText
-    category: PolicyCategory
+    category: Choice[PolicyCategory]
     summary: MediumText
     responsible_role: ShortText
     cadence: Optional[Cadence] = None
@@ -550,7 +622,7 @@ class EquipmentItem(Record):
 
 
 class Resource(Record):
-    kind: ResourceKind
+    kind: Choice[ResourceKind]
     name: ShortText
     location: ShortText
     intro: Optional[MediumText] = None
@@ -559,7 +631,7 @@ class Resource(Record):
     equipment: list[EquipmentItem] = Field(default_factory=list)
     rules: list[MediumText] = Field(default_factory=list)
     contact: Optional[Contact] = None
-    tier: Optional[CareHomeTier] = None
+    tier: Optional[Choice[CareHomeTier]] = None
     body: LongText = ""
 
 

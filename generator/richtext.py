@@ -2,8 +2,8 @@
 
 markdown-it-py's "js-default" preset leaves raw HTML as text; nh3 (ammonia) then keeps only
 an allow-list of tags and URL schemes, so no script, event handler, `javascript:` or `data:`
-link, iframe or remote image can come from content. Headings are shifted down one level so a
-body never competes with the page's own <h1>.
+link, iframe or remote image can come from content (an image shows as its alt text).
+Headings are shifted down one level so a body never competes with the page's own <h1>.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -22,9 +23,17 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    """Pictures are published through photo records only: an image in a body shows its words."""
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+    return escapeHtml(f"［图片：{alt}］" if alt.strip() else "")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("js-default").enable(["table", "strikethrough"])
+    parser = MarkdownIt("js-default").enable(["table", "strikethrough"])
+    parser.add_render_rule("image", _image_as_text)
+    return parser
 
 
 def _shift_headings(tokens) -> None:
