@@ -9,15 +9,22 @@ the theme around them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Optional
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .ics import school_calendar
+from .feeds import county_feed, school_feed
+from .hant import to_hant, use_search_dictionary
+from .images import write_photos
+from .notice import qr_svg
 from .views import Portal, SchoolSite, nav_title
 
 
@@ -39,7 +46,7 @@ class Layout:
 
 
 def meta_text(text: str) -> str:
-    """Text for a `<meta content="…">` printed unescaped by the theme."""
+    """Text for a `<meta content="…">` (or any attribute) printed unescaped by the theme."""
     return nav_title(text).replace('"', "&quot;")
 
 
@@ -53,6 +60,8 @@ def environment(theme: Path, folder: str) -> Environment:
     )
     env.filters["meta_text"] = meta_text
     env.policies["json.dumps_function"] = _front_matter_json
+    # Chinese stays readable in front matter (and convertible to zh-Hant); <, >, & and ' are still escaped
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
 
@@ -76,21 +85,168 @@ class RenderedSchool:
     pages: int
 
 
+@dataclass(frozen=True)
+class Script:
+    """One of the two scripts every school site is published in."""
+
+    lang: str  # BCP 47, for <html lang>, hreflang and feeds
+    theme_language: str  # Material's translation of its own interface
+    og_locale: str
+    speech: str  # speech synthesis voice
+    convert: Callable[[str], str]
+    subdir: str  # where this script's site lives inside the school's folder
+    other_lang: str
+    other_label: str  # the language switch, written in the other script
+    other_prefix: str  # from this site's root to the same page in the other script
+    portal: str  # from this site's root to the county portal
+
+
+HANS = Script("zh-Hans", "zh", "zh_CN", "zh-CN", str, "", "zh-Hant", "繁體中文", "zh-Hant/", "../index.html")
+HANT = Script("zh-Hant", "zh-Hant", "zh_TW", "zh-TW", to_hant, "zh-Hant/", "zh-Hans", "简体中文", "../", "../../index.html")
+
+# Interface words of the theme override (theme/overrides/main.html), in Simplified Chinese.
+UI = {
+    "tools": "阅读设置",
+    "elder": "长辈版（大字）",
+    "read": "朗读全文",
+    "read_stop": "停止朗读",
+    "updated": "信息更新于",
+    "bureau": "主管单位：",
+    "portal": "返回全县学校列表",
+    "privacy": "本站不公开任何学生的姓名、照片、身份证号、电话或家庭情况。",
+    "web_address": "网页地址：",  # printed under an article (a letter to parents on paper)
+}
+SHARE_IMAGES = ("share-1200x630.png", "share-600x600.png")
+FINGERPRINTED = ("careportal.css", "careportal.js", "notice.css")
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
 
+def _copy_assets(theme: Path, docs: Path) -> dict[str, str]:
+    """theme/assets → docs/assets/careportal, with content hashes in the names of our own CSS and
+    JS (WeChat's browser caches aggressively: a changed file must get a new URL)."""
+    target = docs / "assets" / "careportal"
+    shutil.copytree(theme / "assets", target)
+    names = {}
+    for name in FINGERPRINTED:
+        source = target / name
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+        stem, suffix = name.rsplit(".", 1)
+        source.rename(target / f"{stem}.{digest}.{suffix}")
+        names[name] = f"assets/careportal/{stem}.{digest}.{suffix}"
+    return names
+
+
+def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Script, url: Optional[str],
+                     assets: dict[str, str]) -> None:
+    """The calendar, the news feed and the printable notice (with its QR code) of one script."""
+    t = script.convert
+    (docs / "calendar.ics").write_bytes(school_calendar(site, text=t, site_url=url))
+    feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
+    _write(docs / "feed.xml", t(feed.render(feed=school_feed(site, url), lang=script.lang)))
+    notice = environment(layout.theme, "notice").get_template("notice.html.j2")
+    other = {"lang": script.other_lang, "label": script.other_label, "prefix": script.other_prefix}
+    _write(docs / "notice.html", t(notice.render(site=site, url=url, lang=script.lang, other=other,
+                                                 css=assets["notice.css"], js=assets["careportal.js"])))
+    if url:
+        (docs / "qr.svg").write_bytes(qr_svg(url))
+
+
+def _convert_docs(source: Path, target: Path) -> None:
+    """The zh-Hant docs: every Markdown page converted, every other file (assets, photos) copied."""
+    for path in sorted(source.rglob("*")):
+        out = target / path.relative_to(source)
+        if path.is_dir():
+            out.mkdir(parents=True, exist_ok=True)
+        elif path.suffix == ".md":
+            _write(out, to_hant(path.read_text(encoding="utf-8")))
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out)
+
+
+def _nav(layout: Layout, t: Callable[[str], str]) -> Optional[list]:
+    """The base config's navigation with its titles converted (None when it has none)."""
+    base = yaml.safe_load(layout.base_config.read_text(encoding="utf-8")) or {}
+
+    def convert(item):
+        if isinstance(item, dict):
+            return {t(k): convert(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [convert(i) for i in item]
+        return item
+
+    return convert(base["nav"]) if base.get("nav") else None
+
+
+def _config(site: SchoolSite, layout: Layout, script: Script, site_dir: Path, url: Optional[str],
+            assets: dict[str, str]) -> dict:
+    t = script.convert
+    share = {}
+    if url:
+        share = {"share_image": f"{url}assets/careportal/{SHARE_IMAGES[0]}",
+                 "share_image_square": f"{url}assets/careportal/{SHARE_IMAGES[1]}"}
+    config = {
+        "INHERIT": str(layout.base_config),
+        "site_name": nav_title(t(site.name)),
+        "site_description": meta_text(t(site.description)),
+        "docs_dir": "docs",
+        "site_dir": str(site_dir),
+        "theme": {"name": "material", "custom_dir": str(layout.theme / "overrides"),
+                  "language": script.theme_language},
+        "extra_css": [assets["careportal.css"]],
+        "extra_javascript": [assets["careportal.js"]],
+        "extra": {
+            "careportal": {
+                "school": nav_title(t(site.name)),
+                "school_meta": meta_text(t(site.name)),
+                "bureau": nav_title(t(site.bureau_name)),
+                "updated": site.updated.isoformat(),
+                "lang": script.lang,
+                "og_locale": script.og_locale,
+                "speech_lang": script.speech,
+                "portal": script.portal,
+                "other": {"lang": script.other_lang, "label": script.other_label, "prefix": script.other_prefix},
+                "ui": {key: meta_text(t(value)) for key, value in UI.items()},
+                **share,
+            },
+        },
+    }
+    if script is HANT:
+        nav = _nav(layout, t)
+        if nav:
+            config["nav"] = nav
+    if url:
+        config["site_url"] = url
+    return config
+
+
+def _write_config(path: Path, config: dict) -> None:
+    _write(path, "# 由 careportal 生成，请勿手改。Generated by careportal; do not edit.\n"
+           + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
+
+
 def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedSchool:
-    """Write the school's MkDocs project into the work directory; it builds into `site_dir`."""
+    """Write the school's two MkDocs projects into the work directory: zh-Hans builds into
+    `site_dir`, then zh-Hant (converted from it) into `site_dir/zh-Hant`.
+
+    Also points jieba (process-wide, as MkDocs' search plugin uses it) at the dictionary that
+    knows both scripts, so both search indexes are segmented alike (see hant.py)."""
+    use_search_dictionary()
     project = layout.work / "schools" / site.slug
     docs = project / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    hant_project = project / "zh-Hant"
+    for folder in (docs, hant_project):
+        if folder.exists():
+            shutil.rmtree(folder)
     env = environment(layout.theme, "pages")
     pages: list[tuple[str, str, dict]] = [
         ("index.md", "home.md.j2", {}),
         ("news/index.md", "news_index.md.j2", {}),
+        ("events.md", "events.md.j2", {}),
         ("policies/index.md", "policies.md.j2", {}),
         ("resources/index.md", "resources.md.j2", {}),
         ("data/index.md", "data.md.j2", {}),
@@ -103,32 +259,38 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     for target, template, extra in pages:
         base = "../" * target.count("/")
         _write(docs / target, env.get_template(template).render(site=site, base=base, **extra))
-    shutil.copytree(layout.theme / "assets", docs / "assets" / "careportal")
-    config = {
-        "INHERIT": str(layout.base_config),
-        "site_name": nav_title(site.name),
-        "site_description": meta_text(site.description),
-        "docs_dir": "docs",
-        "site_dir": str(site_dir),
-        "theme": {"name": "material", "custom_dir": str(layout.theme / "overrides")},
-        "extra": {
-            "careportal": {
-                "school": nav_title(site.name),
-                "bureau": nav_title(site.bureau_name),
-                "updated": site.updated.isoformat(),
-            },
-        },
-    }
-    if site.site_url:
-        config["site_url"] = site.site_url
-    config_path = project / "mkdocs.yml"
-    _write(config_path, "# 由 careportal 生成，请勿手改。Generated by careportal; do not edit.\n"
-           + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
-    return RenderedSchool(site.slug, project, [config_path], len(pages))
+    write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
+    assets = _copy_assets(layout.theme, docs)
+    configs = []
+    for script in (HANS, HANT):
+        url = site.site_url + script.subdir if site.site_url else None
+        if script is HANT:
+            _convert_docs(docs, hant_project / "docs")
+        script_docs = docs if script is HANS else hant_project / "docs"
+        _write_take_home(site, layout, script_docs, script, url, assets)
+        config_path = (project if script is HANS else hant_project) / "mkdocs.yml"
+        _write_config(config_path, _config(site, layout, script, site_dir / script.subdir, url, assets))
+        configs.append(config_path)
+    return RenderedSchool(site.slug, project, configs, len(pages))
 
 
-def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> None:
-    """Write the county portal (index.html and its stylesheet) into `target_dir`."""
+PORTAL_FILES = ["index.html", "portal.css", "portal.js", "feed.xml", *SHARE_IMAGES]
+
+
+def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> list[str]:
+    """Write the county portal (index.html, its stylesheet and script, the county's news feed and
+    the link-card images) into `target_dir`; returns the names of the files written."""
     env = environment(layout.theme, "portal")
-    _write(target_dir / "index.html", env.get_template("index.html.j2").render(portal=portal))
+    share = f"{portal.site_url}{SHARE_IMAGES[0]}" if portal.site_url else None
+    share_square = f"{portal.site_url}{SHARE_IMAGES[1]}" if portal.site_url else None
+    version = {f"{kind}_version": hashlib.sha256(path.read_bytes()).hexdigest()[:10] for kind, path in
+               (("css", layout.theme / "portal" / "portal.css"), ("js", layout.theme / "assets" / "careportal.js"))}
+    _write(target_dir / "index.html", env.get_template("index.html.j2").render(
+        portal=portal, share=share, share_square=share_square, **version))
     shutil.copyfile(layout.theme / "portal" / "portal.css", target_dir / "portal.css")
+    shutil.copyfile(layout.theme / "assets" / "careportal.js", target_dir / "portal.js")
+    for name in SHARE_IMAGES:
+        shutil.copyfile(layout.theme / "assets" / name, target_dir / name)
+    feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
+    _write(target_dir / "feed.xml", feed.render(feed=county_feed(portal), lang="zh-Hans"))
+    return list(PORTAL_FILES)

@@ -11,14 +11,16 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Optional
 
 from markupsafe import Markup
 
 from . import models
+from .images import PhotoView, photo_views
 from .load import County, Loaded, SchoolRecords
 from .richtext import to_html
-from .suppress import Cell, cell, cells_with_total, sensitive_publishable
+from .suppress import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
 
 CN_DIGITS = "零一二三四五六七八九十"
 
@@ -75,6 +77,24 @@ def hours_rows(hours: list[models.WeeklyHours]) -> list[HoursRow]:
 
 
 @dataclass(frozen=True)
+class DayHours:
+    """One day of the week and its opening times, for the “open today” list (0 = Monday)."""
+
+    index: int
+    name: str
+    slots: list[str]  # "12:00—13:30", "18:00—20:00（亲情通话时段）"; empty when closed
+
+
+def week_of(rows: list[HoursRow]) -> list[DayHours]:
+    names = [d.value for d in models.Weekday]
+    week = []
+    for index, name in enumerate(names):
+        slots = sorted((r.start, r.end, r.note) for r in rows if index in r.weekdays)
+        week.append(DayHours(index, name, [f"{s}—{e}" + (f"（{n}）" if n else "") for s, e, n in slots]))
+    return week
+
+
+@dataclass(frozen=True)
 class ContactView:
     role: str
     phone: str
@@ -94,6 +114,10 @@ class FamilyPhoneView:
     hours: list[HoursRow]
     location: Optional[str]
     note: Optional[str]
+
+    @property
+    def week(self) -> list[DayHours]:
+        return week_of(self.hours)
 
 
 @dataclass(frozen=True)
@@ -117,6 +141,7 @@ class ActivityView:
     body_html: Markup
     path: str
     upcoming: bool
+    photos: tuple[PhotoView, ...] = ()  # only photos with consent and faces (images.photo_views)
 
 
 def participants_text(p: Optional[models.Participants], k: int) -> Optional[str]:
@@ -140,7 +165,7 @@ def is_upcoming(when: models.PartialDate, today: date) -> bool:
     return when.first_day >= today
 
 
-def activity_view(item: Loaded[models.Activity], k: int, today: date) -> ActivityView:
+def activity_view(item: Loaded[models.Activity], k: int, today: date, folder: Optional[Path] = None) -> ActivityView:
     a = item.record
     return ActivityView(
         slug=item.slug, title=a.title, nav_title=nav_title(a.title), date=a.date, date_text=a.date.chinese(),
@@ -148,6 +173,7 @@ def activity_view(item: Loaded[models.Activity], k: int, today: date) -> Activit
         kind_slug=a.kind.slug, term_text=a.term.chinese(), participants=participants_text(a.participants, k),
         organizer=a.organizer, partners=list(a.partners), programme=a.programme, summary=a.summary,
         body_html=to_html(a.body), path=f"news/{item.slug}.html", upcoming=is_upcoming(a.date, today),
+        photos=photo_views(folder, a.photos) if folder is not None else (),
     )
 
 
@@ -205,6 +231,10 @@ class ResourceView:
     tier: Optional[str]
     body_html: Markup
     path: str
+
+    @property
+    def week(self) -> list[DayHours]:
+        return week_of(self.hours)
 
 
 def resource_view(item: Loaded[models.Resource]) -> ResourceView:
@@ -294,7 +324,10 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
     if d.amount_yuan is not None:
         donation_rows.append(Row("捐助金额", f"{d.amount_yuan:,.0f}元"))
     if d.recipients is not None:
-        donation_rows.append(Row("受助学生", count(d.recipients).text))
+        # receiving aid is sensitive: never “all” or “none” of the students (suppress.sensitive_cell)
+        recipients = sensitive_cell(d.recipients, s.students_total, k)
+        published.append(recipients)
+        donation_rows.append(Row("受助学生", recipients.text))
     if d.items:
         donation_rows.append(Row("捐赠物品", "、".join(d.items)))
     if d.donors:
@@ -303,10 +336,9 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
         tables.append(Table("捐赠资助（只公布总数，不公布受助学生名单）", donation_rows))
     sensitive_rows = []
     for entry in s.sensitive:
-        if sensitive_publishable(entry.count, lb.total, k):
-            sensitive_rows.append(Row(entry.attribute, f"{entry.count}人"))
-        else:
-            sensitive_rows.append(Row(entry.attribute, "人数较少，不公布"))
+        shown = sensitive_cell(entry.count, lb.total, k)
+        published.append(shown)
+        sensitive_rows.append(Row(entry.attribute, shown.text))
     if sensitive_rows:
         tables.append(Table("专项关爱（全校合计）", sensitive_rows))
     return SummaryView(
@@ -390,7 +422,7 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
     k = county.min_cell
     bureau = county.bureau.record
     school = records.school.record
-    activities = [activity_view(a, k, today) for a in records.activities]
+    activities = [activity_view(a, k, today, records.folder) for a in records.activities]
     past = [a for a in activities if not a.upcoming]
     upcoming = sorted((a for a in activities if a.upcoming), key=lambda a: (a.date.sort_key, a.slug))
     months: dict[str, list[ActivityView]] = {}
@@ -458,6 +490,8 @@ class PortalNews:
     date_iso: str
     kind: str
     path: str
+    summary: str = ""
+    updated: Optional[date] = None
 
 
 @dataclass
@@ -479,12 +513,15 @@ class Portal:
 def _county_total(values: list[Optional[int]], k: int, unit: str = "人") -> Optional[str]:
     """Sum of the schools' latest figures; withheld if exactly one school's figure is suppressed,
     since subtracting the other schools' published figures would reveal it."""
-    known = [v for v in values if v is not None]
-    if not known:
+    total = total_over_parts(values, k, unit)
+    if total is None:
         return None
-    if sum(1 for v in known if v < k) == 1:
+    if total.suppressed and total.reason != "small":
         return "（有学校人数过少，合计不公布）"
-    return f"{sum(known)}{unit}"
+    return total.text
+
+
+PORTAL_NEWS = 20  # in the county feed; the page shows the first 12
 
 
 def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRecords], today: date) -> Portal:
@@ -506,10 +543,11 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
         if text:
             totals.append(Row(label, text))
     news = sorted(
-        (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, f"{site.slug}/{a.path}")
+        (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, f"{site.slug}/{a.path}", a.summary,
+                    a.date.first_day)
          for site in sites for a in site.news),
         key=lambda n: (n.date_iso, n.path), reverse=True,
-    )[:12]
+    )[:PORTAL_NEWS]
     return Portal(
         bureau_name=bureau.name, region=f"{bureau.region.province}{bureau.region.city}{bureau.region.county}",
         intro=bureau.intro, contact=contact_view(bureau.contact), address=bureau.address,
