@@ -2,19 +2,63 @@
 
 Runs the plugins' startup and shutdown hooks around every build, as the `mkdocs build` command
 does: plugin objects are shared process-wide, and skipping shutdown leaks their temp folders.
+
+A worker process builds many schools one after another, so this module keeps what does not
+change between them: compiled theme templates (a Jinja bytecode cache) and the list of the
+theme's static files. Material's own assets (stylesheets, scripts, icons: 2.5 MB) are not copied
+into every school: one copy is kept for the county (`publish_theme_assets`) and each school's
+assets/ holds hard links to it. Pages are exactly what MkDocs writes (they still load
+`assets/…` from their own site, so a school's folder works on its own, from file:// and from
+any sub-path), but the bytes are stored once.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+from contextlib import contextmanager
+from datetime import date, datetime, time, timezone
+from importlib.metadata import version
 from pathlib import Path
+from typing import Iterator, Optional
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
+import jinja2  # noqa: E402
+import material  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
+from mkdocs.plugins import BasePlugin  # noqa: E402
+
+MATERIAL_ASSETS = Path(material.__file__).resolve().parent / "templates" / "assets"
+THEME_STORE = ".careportal-theme"  # in the output folder: the county's one copy of Material's assets
+
+
+def publish_theme_assets(out: Path) -> Path:
+    """Make sure `out/.careportal-theme/material-<version>/` holds Material's assets; returns it.
+
+    Copied beside its final place and renamed in, so it is either absent or complete. A new
+    Material version gets a new folder; schools linked to the old one keep their files."""
+    target = out / THEME_STORE / f"material-{version('mkdocs-material')}"
+    if target.parent.is_dir():
+        for leftover in target.parent.glob("*.tmp"):  # from a build that was killed while copying
+            shutil.rmtree(leftover, ignore_errors=True)
+    if target.is_dir():
+        return target
+    staged = target.with_name(target.name + f".{os.getpid()}.tmp")
+    shutil.copytree(MATERIAL_ASSETS, staged)
+    os.rename(staged, target)
+    return target
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, target)
 
 
 class _Collect(logging.Handler):
@@ -37,19 +81,126 @@ def quiet_mkdocs() -> None:
         pass
 
 
-def build_site(config_file: Path) -> list[str]:
-    """Build one MkDocs project; returns the warnings MkDocs logged. Raises on failure."""
+def warm_up() -> None:
+    """Pay a worker's one-off costs before its first school: imports and jieba's dictionary."""
+    quiet_mkdocs()
+    import jieba
+
+    jieba.initialize()
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process (Jinja checks the source checksum)."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+_THEME_LISTING: dict[tuple, list[str]] = {}
+
+
+class _ReuseAcrossBuilds(BasePlugin):
+    """Added in code (not in mkdocs.yml) to every build this module runs.
+
+    - The theme's Jinja environment gets a process-wide bytecode cache and a memoised list of
+      the theme's static files (MkDocs otherwise re-compiles ~30 templates and walks Material's
+      14,000 icon files on every build).
+    - With a theme store, MkDocs does not copy Material's asset files; `link_theme_assets`
+      hard-links the store's copies to the same places after the build.
+    """
+
+    def __init__(self, store: Optional[Path]) -> None:
+        super().__init__()
+        self.store = store
+        self.linked: list[tuple[Path, Path]] = []  # (store file, file in the site)
+
+    def on_config(self, config):
+        theme = config.theme
+        original = theme.get_env
+
+        def get_env() -> jinja2.Environment:
+            env = original()
+            env.bytecode_cache = _BYTECODE
+            key = (tuple(theme.dirs), tuple(sorted(theme.static_templates)))
+            list_all = env.list_templates
+
+            def list_templates(extensions=None, filter_func=None):
+                if extensions is not None or filter_func is None:
+                    return list_all(extensions, filter_func)
+                if key not in _THEME_LISTING:
+                    _THEME_LISTING[key] = list_all(filter_func=filter_func)
+                return list(_THEME_LISTING[key])
+
+            env.list_templates = list_templates
+            return env
+
+        theme.get_env = get_env
+        return config
+
+    def on_files(self, files, config):
+        if self.store is None:
+            return files
+        for file in list(files):
+            src = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if src is not None and src.is_relative_to(MATERIAL_ASSETS):
+                source = self.store / src.relative_to(MATERIAL_ASSETS)
+                if source.is_file():
+                    files.remove(file)
+                    self.linked.append((source, Path(file.abs_dest_path)))
+        return files
+
+    def link_theme_assets(self) -> None:
+        for source, target in self.linked:
+            _link_or_copy(source, target)
+
+
+@contextmanager
+def _source_date(day: Optional[date]) -> Iterator[None]:
+    """MkDocs dates the sitemap (and the gzip header of sitemap.xml.gz) from SOURCE_DATE_EPOCH."""
+    if day is None:
+        yield
+        return
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(day, time(), timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def build_site(config_file: Path, *, theme_store: Optional[Path] = None,
+               content_date: Optional[date] = None) -> list[str]:
+    """Build one MkDocs project; returns the warnings MkDocs logged. Raises on failure.
+
+    With `theme_store` (from `publish_theme_assets`), Material's assets are hard-linked from it
+    instead of copied. `content_date` dates the sitemap (otherwise the build date is used)."""
     quiet_mkdocs()
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(config_file=str(config_file))
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
+        with _source_date(content_date):
+            config = load_config(config_file=str(config_file))
+            reuse = _ReuseAcrossBuilds(theme_store)
+            config.plugins["careportal/reuse"] = reuse
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+            reuse.link_theme_assets()
     finally:
         logger.removeHandler(collector)
     return collector.messages

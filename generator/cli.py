@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 
 from .load import SLUG, load_county
-from .pipeline import SchoolResult, build_county, check_county, default_work_dir
+from .pipeline import build_county, check_county, default_work_dir
 from .problems import Problem, Severity
+from .progress import Progress
 from .scaffold import new_activity, new_school
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -43,28 +44,53 @@ def main() -> None:
               help="输出目录，默认是数据根目录下的 site/。")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="只生成这所学校（可写多次）。")
 @click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="中间文件目录，默认在用户缓存目录里。")
-def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None) -> None:
-    """生成全县门户和各校网站。"""
+              help="中间文件目录（含生成缓存，可随时删除），默认在用户缓存目录里。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="同时生成几所学校（工作进程数），默认等于本机 CPU 核数。")
+@click.option("--force", is_flag=True, help="不管有没有改动，全部重新生成（例如手动改动过输出目录之后）。")
+def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None, jobs: int | None,
+          force: bool) -> None:
+    """生成全县门户和各校网站（只重新生成有改动的学校）。"""
     out = out or root / "site"
-
-    def progress(result: SchoolResult) -> None:
-        if result.status == "built":
-            click.echo(f"✓ {result.slug}：已发布（{result.pages} 页）")
-        else:
-            first = result.first_error
-            click.echo(f"✗ {result.slug}：未发布，原来的网站保持不变。{first.format() if first else ''}", err=True)
-
-    report = build_county(root, out, work, list(schools) or None, progress=progress)
+    progress = Progress()
+    try:
+        report = build_county(root, out, work, list(schools) or None, progress=progress, jobs=jobs, force=force,
+                              plan=progress.plan)
+    except KeyboardInterrupt:
+        progress.finish()
+        click.echo("已中断。已发布的网站都保持完整（每所学校要么是原来的，要么是新生成的）。", err=True)
+        sys.exit(130)
+    progress.finish()
     _echo_problems(report.county_problems)
     for result in report.schools:
-        _echo_problems([p for p in result.problems if p is not result.first_error])
-    built = sum(1 for r in report.schools if r.status == "built")
-    failed = sum(1 for r in report.schools if r.status == "failed")
-    click.echo(f"完成：发布 {built} 所，失败 {failed} 所。" + ("全县首页已更新。" if report.portal_published else "全县首页未更新。"))
+        if result.status != "unchanged":  # an unchanged school's reminders were shown when it was built
+            _echo_problems([p for p in result.problems if p is not result.first_error])
+    reminders = sum(len(r.problems) for r in report.schools if r.status == "unchanged")
+    if reminders:
+        click.echo(f"无变化的学校还有 {reminders} 条提醒（生成时已列出；用 careportal check 可再看）。")
+    _echo_table(report)
+    if report.gate_report:
+        click.echo(f"隐私检查报告（不发布）：{report.gate_report}")
     if report.portal_published:
         click.echo(f"用浏览器打开 {(out / 'index.html').resolve()} 即可查看。")
     sys.exit(1 if report.failed else 0)
+
+
+def _echo_table(report) -> None:
+    """The end of a build: how many schools were built, unchanged and failed, and why each failed."""
+    rows = [("已发布", report.count("built")), ("无变化", report.count("unchanged")), ("失败", report.count("failed"))]
+    click.echo("")
+    click.echo("结果      学校数")
+    for label, count in rows:
+        click.echo(f"{label}{'　' * (4 - len(label))}{count:>8}")
+    failed = [r for r in report.schools if r.status == "failed"]
+    if failed:
+        click.echo("未发布的学校（原来的网站保持不变），各列第一个问题：", err=True)
+        for result in failed:
+            first = result.first_error
+            click.echo(f"  {result.slug}：{first.format() if first else '未知错误'}", err=True)
+    portal = ("全县首页已更新。" if report.portal_rebuilt else "全县首页无变化。") if report.portal_published else "全县首页未生成。"
+    click.echo(f"完成：发布 {rows[0][1]} 所，无变化 {rows[1][1]} 所，失败 {rows[2][1]} 所。{portal}")
 
 
 @main.command()
@@ -106,8 +132,16 @@ def serve(root: Path, slug: str | None, port: int) -> None:
         click.echo("已重新生成。" if not report.failed else "有问题，请按上面的提示修改后保存。")
 
     rebuild()
-    handler = partial(SimpleHTTPRequestHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+            pass
+
+    handler = partial(QuietHandler, directory=str(out))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        click.echo(f"端口 {port} 已被占用，请换一个，例如 careportal serve --port {port + 1}", err=True)
+        sys.exit(2)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     start = f"http://127.0.0.1:{port}/{slug + '/index.html' if slug else 'index.html'}"
     click.echo(f"预览地址：{start}（按 Ctrl+C 结束）")
@@ -150,7 +184,7 @@ def new_school_command(root: Path, slug: str) -> None:
 @click.option("--name", default="huodong", show_default=True, help="文件名（拼音），日期会加在前面。")
 def new_activity_command(root: Path, slug: str, name: str) -> None:
     """新建一条活动记录（带注释的模板）。"""
-    if not (root / "schools" / slug / "school.yml").is_file():
+    if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
         raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
     if not SLUG.match(name):
         raise click.BadParameter("文件名只能用小写英文字母、数字和连字符", param_hint="--name")
@@ -158,6 +192,34 @@ def new_activity_command(root: Path, slug: str, name: str) -> None:
     term = county.bureau.record.default_term.code if county.bureau else "2026-2027-1"
     path = new_activity(root, slug, name, term)
     click.echo(f"已创建 {path.relative_to(root).as_posix()}，请按注释填写，然后运行 careportal check 检查。")
+
+
+@main.command()
+@root_option
+@click.option("--school", "slug", required=True, help="学校文件夹名，例如 huangshan-cun。")
+@click.option("--term", required=True, help="学期，例如 2026-2027-1。")
+def aggregate(root: Path, slug: str, term: str) -> None:
+    """根据 private/ 里的台账统计本学期人数，写入 summaries/学期.yml（少于规定人数的分项不写）。"""
+    from .register import aggregate as run_aggregate
+
+    if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
+        raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
+    try:
+        from .models import _to_term
+
+        _to_term(term)
+    except Exception:
+        raise click.BadParameter("学期应写成 2026-2027-1（第一学期）或 2026-2027-2（第二学期）", param_hint="--term") from None
+    county = load_county(root, only=[slug])
+    result = run_aggregate(root.resolve(), slug, term, county.min_cell)
+    _echo_problems(result.problems)
+    if not result.ok:
+        click.echo("没有写入统计文件，请按上面的提示修改台账后再运行。", err=True)
+        sys.exit(1)
+    click.echo(f"已写入 {result.path.relative_to(root.resolve()).as_posix()}：{'、'.join(result.written)}。")
+    for line in result.withheld:
+        click.echo(f"  未写入：{line}")
+    click.echo("原文件里的在校学生数、巩固率、主要做法等手写内容已保留。请运行 careportal check 检查。")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,9 @@
-"""The pipeline, stage by stage: load → check → render → build → publish, one school at a time.
+"""The pipeline, stage by stage: load → check → render → build → publish, per school.
+
+`build_school` runs every stage of one school into a staging folder; `build_county` decides which
+schools need it (a school whose inputs did not change since its published build is skipped, see
+cache.py), runs them across worker processes (workers.py), swaps each finished site into place,
+and rebuilds the county portal when what it shows changed.
 
 A school that fails any stage is reported and skipped; its previously published site stays as it
 was, and every other school still publishes.
@@ -6,19 +11,22 @@ was, and every other school still publishes.
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import hashlib
 import os
 import traceback
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 from . import check
-from .build import build_site
-from .load import County, SchoolRecords, load_county
-from .problems import Problem, Severity
-from .publish import clean_staging, replace_files, staging_root, swap_in
+from .build import build_site, publish_theme_assets
+from .cache import BuildCache, SchoolEntry, portal_source, published_id, read_portal_source
+from .load import County, SchoolRecords, load_bureau, load_county, load_school, school_folders
+from .problems import Problem, Problems, Severity
+from .publish import clean_staging, publish_files, remove_staging, staging_root, swap_in
 from .render import Layout, render_portal, render_school
 from .views import portal_view, school_site
 
@@ -41,7 +49,7 @@ def default_work_dir(root: Path) -> Path:
 @dataclass
 class SchoolResult:
     slug: str
-    status: str  # built | failed
+    status: str  # built | unchanged | failed
     problems: list[Problem] = field(default_factory=list)
     pages: int = 0
 
@@ -55,12 +63,17 @@ class CountyReport:
     county: County
     schools: list[SchoolResult]
     county_problems: list[Problem]
-    portal_published: bool
+    portal_published: bool  # the portal is online and up to date (rebuilt now or unchanged)
+    portal_rebuilt: bool = False
+    gate_report: Optional[Path] = None  # the privacy gate's JSON report (outside the published tree)
 
     @property
     def failed(self) -> bool:
         return bool([p for p in self.county_problems if p.severity is Severity.ERROR]) or any(
             r.status == "failed" for r in self.schools)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.schools if r.status == status)
 
 
 def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict[str, list[Problem]]]:
@@ -68,16 +81,121 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
     county = load_county(root)
     per_school = {}
     for records in county.schools:
-        found = list(records.problems)
+        found = check.redacted(records.problems)
         if records.ok and county.bureau:
             found += check.check_records(county, records)
         per_school[records.slug] = found
     return county, per_school
 
 
-def _internal_error(records: SchoolRecords, stage: str, exc: BaseException) -> Problem:
+def _internal_error(slug: str, stage: str, exc: BaseException) -> Problem:
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Problem(f"schools/{records.slug}/", 0, "", f"{stage}时出错（这是 careportal 的问题，不是您的内容有误，请联系技术人员）：{detail}")
+    return Problem(f"schools/{slug}/", 0, "", f"{stage}时出错（这是 careportal 的问题，不是您的内容有误，请联系技术人员）：{detail}")
+
+
+# ---------------------------------------------------------------------------------------------
+# One school
+
+
+@dataclass
+class BuildContext:
+    """What every school's build needs, prepared once per process (the main one and each worker)."""
+
+    root: Path
+    out: Path
+    layout: Layout
+    today: date
+    county: County  # the bureau and county-wide problems; `schools` is empty
+    theme_store: Optional[Path] = None  # the county's copy of Material's assets (build.publish_theme_assets)
+
+    @property
+    def staging(self) -> Path:
+        return staging_root(self.out)
+
+
+def prepare(root: Path, out: Path, work: Path, today: date) -> BuildContext:
+    problems = Problems()
+    bureau = load_bureau(root, problems)
+    county = County(root=root, bureau=bureau, problems=problems, schools=[])
+    return BuildContext(root, out, Layout.for_root(root, work), today, county)
+
+
+def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:
+    """The days [from, until) on which the school's pages are the same as on `today`.
+
+    Views read the build date only by comparing it with activity dates (upcoming or past, and the
+    newest past date as the site's "updated" date), so the pages can only change on an activity's
+    date or the day after; with no dated content at all the site is dated today itself."""
+    marks: set[date] = set()
+    for item in records.activities:
+        first = item.record.date.first_day
+        marks.update((first, first + timedelta(days=1)))
+    school = records.school.record if records.school else None
+    if (school is None or school.updated is None) and not any(m <= today for m in marks):
+        return today, today + timedelta(days=1)
+    start = max((m for m in marks if m <= today), default=date.min)
+    end = min((m for m in marks if m > today), default=date.max)
+    return start, end
+
+
+@dataclass
+class SchoolBuild:
+    """One school's run of every stage, as a worker sends it back to be published."""
+
+    result: SchoolResult
+    staged: Optional[Path] = None  # the finished site, ready to swap in (None when failed)
+    window: tuple[date, date] = (date.min, date.min)
+    portal: bytes = b""  # cache.PortalSource, pickled
+    portal_hash: str = ""
+
+
+def _has_error(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
+    """load → check → render → build → check the output, into staging/<slug>. Never raises."""
+    result = SchoolResult(slug, "failed")
+    try:
+        records = load_school(ctx.root, ctx.root / "schools" / slug)
+        result.problems += check.redacted(records.problems)
+        if not records.ok:
+            return SchoolBuild(result)
+        county = dataclasses.replace(ctx.county, schools=[records])
+        result.problems += check.check_records(county, records)
+        if _has_error(result.problems):
+            return SchoolBuild(result)
+        site = school_site(county, records, ctx.today)
+        staged = ctx.staging / slug
+        rendered = render_school(site, ctx.layout, staged)
+        result.pages = rendered.pages
+        for config in rendered.configs:
+            for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
+                result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
+        result.problems += check.check_output(county, records, staged)
+        if _has_error(result.problems):
+            return SchoolBuild(result)
+        result.status = "built"
+        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
+    except Exception as exc:  # a crash in one school must not stop the others
+        result.problems.append(_internal_error(slug, "生成网站", exc))
+        return SchoolBuild(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# The county
+
+
+def _lock(cache: BuildCache):
+    """One build per output folder at a time; released when the process ends."""
+    cache.dir.mkdir(parents=True, exist_ok=True)
+    handle = open(cache.dir / "lock", "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 def build_county(
@@ -87,66 +205,143 @@ def build_county(
     only: Optional[list[str]] = None,
     today: Optional[date] = None,
     progress: Optional[Callable[[SchoolResult], None]] = None,
+    jobs: Optional[int] = None,
+    force: bool = False,
+    plan: Optional[Callable[[int, int, Optional[str]], None]] = None,
 ) -> CountyReport:
+    """Build every school (or only the named ones) that changed, then the portal.
+
+    `progress` is called with each school's result as it finishes; `plan` once, before the first
+    build starts, with the number of schools to build, the number unchanged, and why all are
+    rebuilt when that is the case (or None)."""
+    from .workers import run_builds  # workers imports this module
+
     root = root.resolve()
     out = out.resolve()
+    work = (work or default_work_dir(root)).resolve()
     today = today or build_date()
-    layout = Layout.for_root(root, (work or default_work_dir(root)).resolve())
-    county = load_county(root)  # the portal lists every school, even when only some are rebuilt
-    selected = set(only) if only else None
+    ctx = prepare(root, out, work, today)
+    county = ctx.county
+    folders = {f.name: f for f in school_folders(root, county.problems)}
     county_problems = list(county.problems)
     if only:
-        known = {r.slug for r in county.schools}
-        county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in known]
+        county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
     if county.bureau is None:
         return CountyReport(county, [], county_problems, False)
-    out.mkdir(parents=True, exist_ok=True)
-    clean_staging(out)
-    staging = staging_root(out)
-    results: list[SchoolResult] = []
-    sites = {}
-    for records in county.schools:
-        if not records.ok:
-            if selected is None or records.slug in selected:
-                results.append(SchoolResult(records.slug, "failed", list(records.problems)))
-                progress and progress(results[-1])
-            continue
-        site = school_site(county, records, today)
-        sites[records.slug] = site
-        if selected is not None and records.slug not in selected:
-            continue
-        result = SchoolResult(records.slug, "built", list(records.problems))
-        results.append(result)
-        result.problems += check.check_records(county, records)
-        if any(p.severity is Severity.ERROR for p in result.problems):
-            result.status = "failed"
-            progress and progress(result)
-            continue
-        staged = staging / records.slug
-        try:
-            rendered = render_school(site, layout, staged)
-            result.pages = rendered.pages
-            for config in rendered.configs:
-                for warning in build_site(config):
-                    result.problems.append(Problem(f"schools/{records.slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
-            result.problems += check.check_output(county, records, staged)
-            if any(p.severity is Severity.ERROR for p in result.problems):
-                result.status = "failed"
+
+    cache = BuildCache(work, out)
+    lock = _lock(cache)
+    if lock is None:
+        county_problems.append(Problem(str(out), 0, "", "另一个 careportal build 正在生成这个输出目录，请等它结束后再运行"))
+        return CountyReport(county, [], county_problems, False)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        clean_staging(out)
+        ctx.theme_store = publish_theme_assets(out)
+        county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+        selected = [s for s in folders if not only or s in set(only)]
+        results: dict[str, SchoolResult] = {}
+        entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
+        todo: list[tuple[str, str]] = []
+        for slug in selected:
+            key = cache.school_key(county_key, folders[slug])
+            entry = entries[slug]
+            if not force and entry and entry.still_valid(key, today, out / slug):
+                results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages)
             else:
-                swap_in(staged, out / records.slug)
-        except Exception as exc:  # a crash in one school must not stop the others
-            result.status = "failed"
-            result.problems.append(_internal_error(records, "生成网站", exc))
-        progress and progress(result)
-    portal_ok = False
-    loaded = [r for r in county.schools if r.slug in sites]
-    if sites:
-        portal_stage = staging / "_portal"
-        portal_stage.mkdir(parents=True, exist_ok=True)
-        try:
-            render_portal(portal_view(county, list(sites.values()), loaded, today), layout, portal_stage)
-            replace_files(portal_stage, out, ["portal.css", "index.html"])
-            portal_ok = True
-        except Exception as exc:
-            county_problems.append(Problem("content/bureau.yml", 0, "", f"生成全县首页时出错：{exc}"))
-    return CountyReport(county, results, county_problems, portal_ok)
+                todo.append((slug, key))
+        reason = ("按 --force 全部重新生成" if force else
+                  f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
+        plan and plan(len(todo), len(results), reason)
+        for slug in sorted(results):
+            progress and progress(results[slug])
+
+        def publish(build: SchoolBuild, key: str) -> None:
+            result = build.result
+            if result.status == "built":
+                try:
+                    target = out / result.slug
+                    swap_in(build.staged, target)
+                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                        [p for p in result.problems if p.severity is not Severity.ERROR],
+                                        build.portal, build.portal_hash)
+                    cache.store_school(result.slug, entry)
+                    entries[result.slug] = entry
+                except Exception as exc:
+                    result.status = "failed"
+                    result.problems.append(_internal_error(result.slug, "发布网站", exc))
+            results[result.slug] = result
+            progress and progress(result)
+
+        run_builds(ctx, todo, jobs, publish)
+
+        portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+        if not only:
+            county_problems += _orphans(out, cache, folders)
+        cache.save()
+        gate_report = _write_gate_report(cache, county, results, county_problems, today)
+        remove_staging(out)
+    finally:
+        lock.close()
+    return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
+                        gate_report)
+
+
+def _write_gate_report(cache: BuildCache, county: County, results: dict[str, SchoolResult],
+                       county_problems: list[Problem], today: date) -> Optional[Path]:
+    """The privacy gate's JSON report, in the work directory: never inside the published tree."""
+    try:
+        report = check.gate_report(county, [results[s] for s in sorted(results)], county_problems,
+                                   datetime.now(timezone.utc).isoformat(timespec="seconds"), today)
+        return check.write_report(cache.dir / "gate-report.json", report)
+    except Exception as exc:  # the sites are published; a report that cannot be written is a warning
+        county_problems.append(_internal_error("", "写隐私检查报告", exc))
+        return None
+
+
+def _orphans(out: Path, cache: BuildCache, folders: dict[str, Path]) -> list[Problem]:
+    """Published schools whose folder is gone: left online (never deleted automatically), off the portal."""
+    found = []
+    for slug in cache.known_schools():
+        if slug not in folders:
+            cache.forget_school(slug)
+            if (out / slug).is_dir():
+                found.append(Problem(f"schools/{slug}/", 0, "",
+                                     f"学校文件夹已不存在：{out.name}/{slug}/ 仍在网上但已不列入全县首页；如需下线，请手动删除这个文件夹",
+                                     Severity.WARNING))
+    return found
+
+
+def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders: dict[str, Path],
+                  entries: dict[str, Optional[SchoolEntry]], county_problems: list[Problem]) -> tuple[bool, bool]:
+    """Rebuild the portal from the published schools if what it shows changed; (rebuilt, online)."""
+    listed = []
+    for slug in sorted(folders):
+        entry = entries.get(slug)
+        if entry and entry.portal and (ctx.out / slug).is_dir():
+            listed.append((slug, entry))
+    if not listed:
+        return False, False
+    parts = [county_key] + [f"{slug}:{entry.portal_hash}" for slug, entry in listed]
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    if key == cache.portal_key() and (ctx.out / "index.html").is_file():
+        return False, True
+    sources = [read_portal_source(entry.portal) for _, entry in listed]
+    sources = [s for s in sources if s is not None]
+    stage = ctx.staging / "_portal"
+    try:
+        stage.mkdir(parents=True, exist_ok=True)
+        portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
+        render_portal(portal, ctx.layout, stage)
+        gate = check.check_portal(ctx.county, stage)
+        county_problems += gate
+        if _has_error(gate):  # the previous portal stays online
+            cache.store_portal_key(None)
+            return False, (ctx.out / "index.html").is_file()
+        publish_files(stage, ctx.out)
+    except Exception as exc:
+        county_problems.append(Problem("content/bureau.yml", 0, "", f"生成全县首页时出错：{exc}"))
+        cache.store_portal_key(None)
+        return False, (ctx.out / "index.html").is_file()
+    cache.store_portal_key(key)
+    return True, True

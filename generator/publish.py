@@ -43,9 +43,14 @@ def staging_root(out: Path) -> Path:
 
 
 def clean_staging(out: Path) -> None:
-    """Remove what an interrupted run left behind; the published tree itself is never touched."""
+    """Remove what an interrupted run left behind. The published tree itself is never touched,
+    except to put back a site the two-rename fallback of `swap_in` had moved aside."""
     root = staging_root(out)
     if root.exists():
+        for old in root.glob("*.old"):
+            target = out / old.name[: -len(".old")]
+            if old.is_dir() and not target.exists():
+                os.rename(old, target)
         shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
 
@@ -71,3 +76,18 @@ def replace_files(staged_dir: Path, target_dir: Path, names: list[str]) -> None:
     target_dir.mkdir(parents=True, exist_ok=True)
     for name in names:
         os.replace(staged_dir / name, target_dir / name)
+
+
+def publish_files(staged_dir: Path, target_dir: Path, last: str = "index.html") -> None:
+    """Publish every file under `staged_dir` (the portal and its stylesheet, feeds …) into
+    `target_dir`, each by an atomic rename, the page `last` after everything it refers to."""
+    files = sorted(p.relative_to(staged_dir) for p in staged_dir.rglob("*") if p.is_file())
+    files.sort(key=lambda rel: rel.as_posix() == last)
+    for rel in files:
+        (target_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged_dir / rel, target_dir / rel)
+
+
+def remove_staging(out: Path) -> None:
+    """Remove the (empty by now) staging folder at the end of a run."""
+    shutil.rmtree(staging_root(out), ignore_errors=True)

@@ -51,11 +51,15 @@ def data_root(tmp_path) -> Path:
     return root
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args, **kwargs) -> None:  # no access log in test output
+        pass
+
+
 @contextlib.contextmanager
 def serve(directory: Path):
     """Serve a folder on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *a, **k: None
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
