@@ -228,7 +228,8 @@ def _to_partial_date(value: Any) -> Any:
         if not 1990 <= year <= 2100:
             raise _fail(f"“{value}” 的年份 {year} 不对，请检查")
         if not 1 <= month <= 12:
-            raise _fail(f"“{value}” 的月份 {month} 不对，月份是 1 到 12")
+            # the exact wording the issue specifies for `careportal check`
+            raise _fail(f"“{value}” 不是有效日期，应写成 2024-06-01 或 2024-06")
         try:
             when = date(year, month, day or 1)
         except ValueError:

@@ -156,7 +156,7 @@ def problems_of(root: Path, rel: str, text: str, model) -> list[str]:
     ("rel", "model", "text", "expected"),
     [
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("2026-06-12", "2024-13-01"),
-         "schools/test/activities/x.yml:3: date: “2024-13-01” 的月份 13 不对，月份是 1 到 12"),
+         "schools/test/activities/x.yml:3: date: “2024-13-01” 不是有效日期，应写成 2024-06-01 或 2024-06"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("title:", "titel:"),
          "schools/test/activities/x.yml:2: titel: 不认识的字段“titel”，是不是想写“title”？"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("kind: 安全教育讲座", "kind: 讲座"),
