@@ -136,8 +136,8 @@ class SchoolEntry:
     valid_until: date
     published: tuple[int, int]  # (st_dev, st_ino) of out/<slug> right after it was swapped in
     pages: int = 0
-    problems: list[Problem] = field(default_factory=list)  # warnings, reported again while unchanged
-    portal: bytes = b""  # pickled portal.PortalSource: what the county portal shows of this school
+    problems: list[Problem] = field(default_factory=list)  # its warnings (the gate report, the count shown)
+    portal: bytes = b""  # a pickled PortalSource: what the county portal shows of this school
     portal_hash: str = ""
 
     def still_valid(self, key: str, today: date, target: Path) -> bool:
@@ -184,7 +184,9 @@ class BuildCache:
 
     def school(self, slug: str) -> Optional[SchoolEntry]:
         entry = _read_pickle(self._school_path(slug))
-        return entry if isinstance(entry, SchoolEntry) else None
+        if isinstance(entry, SchoolEntry) and all(hasattr(entry, f.name) for f in dataclasses.fields(SchoolEntry)):
+            return entry
+        return None  # none, or written by another version of careportal
 
     def store_school(self, slug: str, entry: SchoolEntry) -> None:
         _write_atomic(self._school_path(slug), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))

@@ -259,17 +259,23 @@ def build_county(
         def publish(build: SchoolBuild, key: str) -> None:
             result = build.result
             if result.status == "built":
+                target = out / result.slug
                 try:
-                    target = out / result.slug
                     swap_in(build.staged, target)
-                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
-                                        [p for p in result.problems if p.severity is not Severity.ERROR],
-                                        build.portal, build.portal_hash)
-                    cache.store_school(result.slug, entry)
-                    entries[result.slug] = entry
                 except Exception as exc:
                     result.status = "failed"
                     result.problems.append(_internal_error(result.slug, "发布网站", exc))
+                else:
+                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                        [p for p in result.problems if p.severity is not Severity.ERROR],
+                                        build.portal, build.portal_hash)
+                    entries[result.slug] = entry
+                    try:
+                        cache.store_school(result.slug, entry)
+                    except OSError as exc:  # published all the same; the next run rebuilds it
+                        result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
+                                                       f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
+                                                       Severity.WARNING))
             results[result.slug] = result
             progress and progress(result)
 
