@@ -27,7 +27,7 @@ LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
 
 
-def fuzz(fast: int, long: int = 25_000) -> settings:
+def fuzz(fast: int, long: int = 20_000) -> settings:
     """`fast` examples in the normal suite, `long` under HYPOTHESIS_PROFILE=long."""
     return settings(
         max_examples=long if LONG else fast, deadline=None, database=None, print_blob=True,
@@ -328,7 +328,7 @@ def load_one(root: Path, model, raw: bytes):
     return record, problems, rel
 
 
-@fuzz(60, long=20_000)
+@fuzz(60, long=10_000)
 @given(model=st.sampled_from(list(TEMPLATES)), data=st.data(),
        style=st.sampled_from(["utf-8", "utf-8", "utf-8", "bom", "crlf", "cr", "gb18030"]))
 def test_mutated_records_load_or_point_at_a_line(tmp_path_factory, model, data, style):
@@ -406,7 +406,7 @@ def get_path(record, path):
     return node
 
 
-@fuzz(80, long=20_000)
+@fuzz(80, long=8_000)
 @given(model=st.sampled_from(list(TEMPLATES)), data=st.data())
 def test_any_free_text_is_kept_exactly_or_refused_with_a_line(tmp_path_factory, model, data):
     root = school_root(tmp_path_factory.mktemp("fuzz"))

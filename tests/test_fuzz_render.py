@@ -127,7 +127,7 @@ def scratch(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz-render")
 
 
-@fuzz(40, long=4_000)
+@fuzz(40, long=2_000)
 @given(model=st.sampled_from(list(TEMPLATES)), data=st.data())
 def test_accepted_text_is_rendered_escaped_on_the_pages(scratch, model, data):
     root = fresh_root(scratch)
@@ -173,7 +173,7 @@ def test_markdown_bodies_become_allow_listed_html(scratch, body):
     assert_inert("body", BeautifulSoup(page, "html.parser"))
 
 
-@fuzz(3, long=60)
+@fuzz(3, long=40)
 @given(data=st.data())
 def test_a_full_build_shows_titles_and_text_as_written(scratch, data):
     root = fresh_root(scratch)
