@@ -14,6 +14,7 @@ any sub-path), but the bytes are stored once.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -82,11 +83,33 @@ def quiet_mkdocs() -> None:
 
 
 def warm_up() -> None:
-    """Pay a worker's one-off costs before its first school: imports and jieba's dictionary."""
+    """Pay a worker's one-off costs before its first school: imports and jieba's two
+    dictionaries (the two-script one that rendering and search use, see hant.py, and the plain
+    one the privacy gate tags names with, see pii.py)."""
     quiet_mkdocs()
-    import jieba
+    from .hant import use_search_dictionary
+    from .pii import _posseg
 
-    jieba.initialize()
+    use_search_dictionary()
+    _posseg()
+
+
+def _plain_search_index(site_dir: Path) -> None:
+    """Material writes its search index with every Chinese character as a \\uXXXX escape, six
+    bytes where UTF-8 needs three. The same JSON is written again as UTF-8, about half the size:
+    `search_index.json` (read over http) and, if the offline plugin made it, `search_index.js`
+    (the same data as a script, read from file://). U+2028/U+2029 stay escaped for old browsers'
+    JavaScript parsers."""
+    index = site_dir / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    text = (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    index.write_text(text, encoding="utf-8")
+    script = index.with_suffix(".js")
+    if script.is_file():
+        script.write_text(f"var __index = {text}", encoding="utf-8")
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -201,6 +224,7 @@ def build_site(config_file: Path, *, theme_store: Optional[Path] = None,
             finally:
                 config.plugins.on_shutdown()
             reuse.link_theme_assets()
+            _plain_search_index(Path(config.site_dir))
     finally:
         logger.removeHandler(collector)
     return collector.messages

@@ -3,6 +3,7 @@ others publish, its previous site stays online byte for byte, the run ends with 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import date
@@ -81,7 +82,7 @@ def test_a_worker_that_dies_fails_only_its_school(tmp_path):
     crashed, key = done[CRASHING]
     assert key == f"key-{CRASHING}" and crashed.result.status == "failed"
     assert "工作进程意外退出" in crashed.result.first_error.message
+    # Every school ran in a worker process, none in this one. (How schools spread over the two
+    # workers depends on timing: one fast worker may take them all, so that is not asserted.)
     workers = {b.result.pages for s, (b, _) in done.items() if s != CRASHING}
-    assert len(workers) >= 2  # built in more than one worker process, none in this one
-    import os
-    assert os.getpid() not in workers
+    assert workers and os.getpid() not in workers
