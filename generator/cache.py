@@ -230,7 +230,7 @@ class PortalSource:
 
 
 # Lists of SchoolSite the portal does not read.
-NOT_ON_PORTAL = ("activities", "months", "kinds", "policies", "resources", "summaries", "care_rooms")
+NOT_ON_PORTAL = ("activities", "months", "kinds", "policies", "resources", "summaries", "care_rooms", "letters")
 
 
 def _without_bodies(value: Any, memo: dict[int, Any]) -> Any:

@@ -262,7 +262,8 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
 
 def _items(records: SchoolRecords) -> list[Loaded]:
     items: list[Loaded] = [records.school] if records.school else []
-    return items + list(records.activities) + list(records.policies) + list(records.resources) + list(records.summaries)
+    return (items + list(records.activities) + list(records.policies) + list(records.resources)
+            + list(records.summaries) + list(records.letters))
 
 
 def check_records(county: County, records: SchoolRecords) -> list[Problem]:

@@ -18,7 +18,7 @@ from .load import SLUG, load_county
 from .pipeline import build_county, check_county, default_work_dir
 from .problems import Problem, Severity
 from .progress import Progress
-from .scaffold import new_activity, new_school
+from .scaffold import new_activity, new_letter, new_school
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 root_option = click.option(
@@ -105,7 +105,8 @@ def check(root: Path) -> None:
     if errors:
         click.echo(f"发现 {errors} 个问题{f'、{warnings} 个提醒' if warnings else ''}，请按上面的提示修改。", err=True)
         sys.exit(1)
-    records = sum(len(s.activities) + len(s.policies) + len(s.resources) + len(s.summaries) for s in county.schools)
+    records = sum(len(s.activities) + len(s.policies) + len(s.resources) + len(s.summaries) + len(s.letters)
+                  for s in county.schools)
     click.echo(f"检查通过：{len(county.schools)} 所学校，{records} 条记录。" + (f"有 {warnings} 个提醒。" if warnings else ""))
 
 
@@ -178,20 +179,42 @@ def new_school_command(root: Path, slug: str) -> None:
     click.echo("请打开 school.yml 按注释填写，然后运行 careportal check 检查。")
 
 
-@new.command("activity")
-@root_option
-@click.option("--school", "slug", required=True, help="学校文件夹名。")
-@click.option("--name", default="huodong", show_default=True, help="文件名（拼音），日期会加在前面。")
-def new_activity_command(root: Path, slug: str, name: str) -> None:
-    """新建一条活动记录（带注释的模板）。"""
+def _school_and_name(root: Path, slug: str, name: str) -> None:
     if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
         raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
     if not SLUG.match(name):
         raise click.BadParameter("文件名只能用小写英文字母、数字和连字符", param_hint="--name")
+
+
+def _created(root: Path, path: Path) -> None:
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}，请按注释填写，然后运行 careportal check 检查。")
+
+
+def _dated_record_options(default_name: str):
+    """--root, --school and --name of the `new` commands that write a dated record."""
+    def decorate(command):
+        command = click.option("--name", default=default_name, show_default=True, help="文件名（拼音），日期会加在前面。")(command)
+        command = click.option("--school", "slug", required=True, help="学校文件夹名。")(command)
+        return root_option(command)
+    return decorate
+
+
+@new.command("activity")
+@_dated_record_options("huodong")
+def new_activity_command(root: Path, slug: str, name: str) -> None:
+    """新建一条活动记录（带注释的模板）。"""
+    _school_and_name(root, slug, name)
     county = load_county(root, only=[slug])
     term = county.bureau.record.default_term.code if county.bureau else "2026-2027-1"
-    path = new_activity(root, slug, name, term)
-    click.echo(f"已创建 {path.relative_to(root).as_posix()}，请按注释填写，然后运行 careportal check 检查。")
+    _created(root, new_activity(root, slug, name, term))
+
+
+@new.command("letter")
+@_dated_record_options("zhi-jiazhang")
+def new_letter_command(root: Path, slug: str, name: str) -> None:
+    """新建一封给家长的信或告知书（带注释的模板）。"""
+    _school_and_name(root, slug, name)
+    _created(root, new_letter(root, slug, name))
 
 
 @main.command()

@@ -3,7 +3,7 @@
 Layout of a data root:
     content/bureau.yml
     schools/<slug>/school.yml
-    schools/<slug>/{activities,policies,resources,summaries}/*.yml
+    schools/<slug>/{activities,policies,resources,summaries,letters}/*.yml
     schools/<slug>/photos/…            (images referenced by activities)
     schools/<slug>/private/…           (the register; never read here, never published)
 
@@ -30,6 +30,7 @@ RECORD_DIRS = {
     "policies": models.Policy,
     "resources": models.Resource,
     "summaries": models.TermSummary,
+    "letters": models.Letter,
 }
 KNOWN_SCHOOL_ENTRIES = set(RECORD_DIRS) | {"school.yml", "photos", "private", "README.md"}
 
@@ -58,6 +59,7 @@ class SchoolRecords:
     policies: list[Loaded[models.Policy]] = field(default_factory=list)
     resources: list[Loaded[models.Resource]] = field(default_factory=list)
     summaries: list[Loaded[models.TermSummary]] = field(default_factory=list)
+    letters: list[Loaded[models.Letter]] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
 
     @property
@@ -363,6 +365,18 @@ def _check_resource(item: Loaded[models.Resource], problems: Problems) -> None:
                                  f"结束时间 {hours.end} 应晚于开始时间 {hours.start}"))
 
 
+LETTER_ONE_PAGE = 600  # characters of body and asks that print on one A4 sheet (test_browser, the demo letters)
+
+
+def _check_letter(item: Loaded[models.Letter], problems: Problems) -> None:
+    r = item.record
+    length = len(re.sub(r"\s", "", r.body)) + sum(len(ask) for ask in r.asks)
+    if length > LETTER_ONE_PAGE:
+        problems.add(Problem(item.path, item.line_of("body"), "body",
+                             f"这封信的正文和“请您做到”共 {length} 字，打印出来可能超过一张 A4 纸（网上看不受影响）。"
+                             f"想印在一张纸上，请删到 {LETTER_ONE_PAGE} 字以内", Severity.WARNING))
+
+
 # ---------------------------------------------------------------------------------------------
 # Whole tree
 
@@ -435,6 +449,8 @@ def load_school(root: Path, folder: Path) -> SchoolRecords:
         _check_summary(item, problems)
     for item in records.resources:
         _check_resource(item, problems)
+    for item in records.letters:
+        _check_letter(item, problems)
     seen_terms: dict = {}
     for item in records.summaries:
         if item.record.term in seen_terms:
@@ -444,6 +460,7 @@ def load_school(root: Path, folder: Path) -> SchoolRecords:
     records.policies.sort(key=lambda p: p.slug)
     records.resources.sort(key=lambda r: (list(models.ResourceKind).index(r.record.kind), r.slug))
     records.summaries.sort(key=lambda s: s.record.term, reverse=True)
+    records.letters.sort(key=lambda item: (item.record.date, item.slug), reverse=True)
     return records
 
 

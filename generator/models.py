@@ -436,6 +436,14 @@ class Qualifier(str, Enum):
     OVER = "余"
 
 
+class LetterAudience(str, Enum):
+    PARENTS_AWAY = "外出务工家长"
+    GUARDIANS = "临时监护人"
+    PARENTS = "全体家长"
+    STUDENTS = "学生"
+    PUBLIC = "社会各界"
+
+
 class PhotoFaces(str, Enum):
     NONE = "none"
     BLURRED = "blurred"
@@ -531,7 +539,7 @@ class Participants(Record):
 
 
 class Photo(Record):
-    file: ShortText  # relative to the activity's folder, e.g. photos/2024-06-01-1.jpg
+    file: ShortText  # under the school's photos/ folder, e.g. 2024-06-01-1.jpg
     caption: ShortText
     consent: Optional[ShortText] = None  # reference to the guardians' written consent
     faces: Optional[Choice[PhotoFaces]] = None
@@ -595,6 +603,18 @@ class Activity(Record):
     summary: MediumText
     body: LongText = ""
     photos: list[Photo] = Field(default_factory=list)
+
+
+class Letter(Record):
+    """A letter or notice to families (致家长的一封信, 安全告知书, 倡议书), printable on one A4 page."""
+
+    title: ShortText  # 致外出务工家长的一封信
+    date: FullDate
+    audience: list[Choice[LetterAudience]] = Field(min_length=1)
+    greeting: Optional[ShortText] = None  # 尊敬的家长朋友：
+    body: LongText
+    asks: list[MediumText] = Field(default_factory=list)  # what the school asks of them, e.g. 四个一
+    signed: ShortText  # 落款: the school or one of its offices
 
 
 class Cadence(Record):
@@ -702,4 +722,5 @@ FIELD_LABELS = {
     "boarding": "是否寄宿", "address": "地址", "intro": "简介", "family_phone": "亲情电话",
     "contacts": "联系电话", "leading_group": "领导小组", "staff_names": "可公开的教职工姓名",
     "phone": "电话", "role": "岗位", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
+    "audience": "写给谁", "greeting": "称呼", "asks": "请家长做到的事", "signed": "落款",
 }

@@ -142,7 +142,8 @@ def _copy_assets(theme: Path, docs: Path) -> dict[str, str]:
 
 def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Script, url: Optional[str],
                      assets: dict[str, str]) -> None:
-    """The calendar, the news feed and the printable notice (with its QR code) of one script."""
+    """The calendar, the news feed, the printable notice (with its QR code) and the QR codes of
+    the letters to families, of one script."""
     t = script.convert
     (docs / "calendar.ics").write_bytes(school_calendar(site, text=t, site_url=url))
     feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
@@ -153,6 +154,8 @@ def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Scrip
                                                  css=assets["notice.css"], js=assets["careportal.js"])))
     if url:
         (docs / "qr.svg").write_bytes(qr_svg(url))
+        for letter in site.letters:  # printed letters carry a code to their own page, in this script
+            (docs / letter.qr).write_bytes(qr_svg(url + letter.path))
 
 
 def _convert_docs(source: Path, target: Path) -> None:
@@ -256,6 +259,9 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     pages += [(f"news/{a.slug}.md", "activity.md.j2", {"a": a}) for a in site.activities]
     pages += [(f"policies/{p.slug}.md", "policy.md.j2", {"p": p}) for p in site.policies]
     pages += [(f"resources/{r.slug}.md", "resource.md.j2", {"r": r}) for r in site.resources]
+    if site.letters:
+        pages += [("letters/index.md", "letters.md.j2", {})]
+        pages += [(f"letters/{letter.slug}.md", "letter.md.j2", {"letter": letter}) for letter in site.letters]
     for target, template, extra in pages:
         base = "../" * target.count("/")
         _write(docs / target, env.get_template(template).render(site=site, base=base, **extra))

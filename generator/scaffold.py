@@ -23,7 +23,7 @@ def new_school(root: Path, slug: str) -> Optional[list[Path]]:
     if folder.exists():
         return None
     created = []
-    for sub in ("activities", "policies", "resources", "summaries"):
+    for sub in ("activities", "policies", "resources", "summaries", "letters"):
         (folder / sub).mkdir(parents=True)
     path = folder / "school.yml"
     path.write_text(_render("school.yml", today=date.today().isoformat()), encoding="utf-8")
@@ -31,14 +31,22 @@ def new_school(root: Path, slug: str) -> Optional[list[Path]]:
     return created
 
 
-def new_activity(root: Path, slug: str, name: str, term: str) -> Path:
+def _new_dated(root: Path, slug: str, folder_name: str, name: str, starter: str, **values) -> Path:
     today = date.today().isoformat()
-    folder = root / "schools" / slug / "activities"
+    folder = root / "schools" / slug / folder_name
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{today}-{name}.yml"
     counter = 2
     while path.exists():
         path = folder / f"{today}-{name}-{counter}.yml"
         counter += 1
-    path.write_text(_render("activity.yml", today=today, term=term), encoding="utf-8")
+    path.write_text(_render(starter, today=today, **values), encoding="utf-8")
     return path
+
+
+def new_activity(root: Path, slug: str, name: str, term: str) -> Path:
+    return _new_dated(root, slug, "activities", name, "activity.yml", term=term)
+
+
+def new_letter(root: Path, slug: str, name: str) -> Path:
+    return _new_dated(root, slug, "letters", name, "letter.yml")

@@ -210,6 +210,37 @@ def policy_view(item: Loaded[models.Policy]) -> PolicyView:
 
 
 @dataclass(frozen=True)
+class LetterView:
+    slug: str
+    title: str
+    nav_title: str
+    date_text: str
+    date_iso: str
+    audience: str  # 外出务工家长、临时监护人
+    greeting: Optional[str]
+    body_html: Markup
+    asks: list[str]
+    signed: str
+    path: str
+    qr: Optional[str]  # the QR code image (to this letter's public address), beside the page
+
+    @property
+    def description(self) -> str:
+        return f"{self.signed}{self.date_text}致{self.audience}的信"
+
+
+def letter_view(item: Loaded[models.Letter], site_url: Optional[str]) -> LetterView:
+    r = item.record
+    return LetterView(
+        slug=item.slug, title=r.title, nav_title=nav_title(r.title),
+        date_text=f"{r.date.year}年{r.date.month}月{r.date.day}日", date_iso=r.date.isoformat(),
+        audience="、".join(a.value for a in r.audience), greeting=r.greeting, body_html=to_html(r.body),
+        asks=list(r.asks), signed=r.signed, path=f"letters/{item.slug}.html",
+        qr=f"letters/{item.slug}.qr.svg" if site_url else None,
+    )
+
+
+@dataclass(frozen=True)
 class EquipmentRow:
     item: str
     quantity: Optional[int]
@@ -396,6 +427,7 @@ class SchoolSite:
     policies: list[PolicyView]
     resources: list[ResourceView]
     summaries: list[SummaryView]
+    letters: list[LetterView]
     updated: date
     bureau_name: str
     bureau_contact: ContactView
@@ -449,6 +481,7 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
         kinds=[g for g in kinds if g.activities], activities=activities,
         policies=[policy_view(p) for p in records.policies], resources=resources,
         summaries=[summary_view(s, k) for s in records.summaries],
+        letters=[letter_view(item, site_url) for item in records.letters],
         updated=school_updated(records, today), bureau_name=bureau.name, bureau_contact=contact_view(bureau.contact),
         site_url=site_url, min_cell=k,
         description=f"{school.name}关爱留守儿童和随迁子女工作：亲情电话、活动动态、关爱制度、关爱阵地。",

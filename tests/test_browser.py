@@ -481,6 +481,26 @@ def test_notice_prints_on_one_a4_page(browse, slug):
         page.close()
 
 
+def test_a_letter_to_families_prints_on_one_a4_page_with_its_qr_code(browse, demo_site):
+    letters = sorted(demo_site.glob("*/letters/*.qr.svg")) + sorted(demo_site.glob("*/zh-Hant/letters/*.qr.svg"))
+    assert letters
+    b = browse("http")
+    for svg in letters:
+        rel = svg.relative_to(demo_site).as_posix().replace(".qr.svg", ".html")
+        page = b.context.new_page()
+        page.goto(b.url(rel))
+        qr = page.locator(".cp-letter__qr img")
+        assert not qr.is_visible()  # on screen the reader is already on the page
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, rel
+        page.emulate_media(media="print")
+        assert qr.is_visible() and qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert qr.bounding_box()["width"] >= 40 / 25.4 * 96 - 1  # at least 4 cm on paper
+        assert page.locator(".cp-print-url").is_visible()
+        assert not page.locator(".cp-tools").is_visible() and not page.locator(".cp-screen-only").is_visible()
+        page.close()
+
+
 def test_an_article_prints_with_its_web_address(browse, pages, demo_site):
     """A news post (a letter to parents, say) printed on paper: no buttons or menus, its address under it."""
     b = browse("http")

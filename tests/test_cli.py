@@ -32,7 +32,7 @@ def test_usage_errors_exit_2():
     assert run_cli("frobnicate").returncode == 2
 
 
-def test_new_school_and_activity_write_valid_commented_files(data_root):
+def test_new_school_activity_and_letter_write_valid_commented_files(data_root):
     result = run_cli("new", "school", "xinjian-xiaoxue", "--root", str(data_root))
     assert result.returncode == 0, result.stderr
     school = data_root / "schools" / "xinjian-xiaoxue" / "school.yml"
@@ -41,6 +41,10 @@ def test_new_school_and_activity_write_valid_commented_files(data_root):
     assert result.returncode == 0, result.stderr
     created = list((data_root / "schools" / "xinjian-xiaoxue" / "activities").glob("*-kaixue.yml"))
     assert len(created) == 1 and "# " in created[0].read_text(encoding="utf-8")
+    result = run_cli("new", "letter", "--school", "xinjian-xiaoxue", "--root", str(data_root))
+    assert result.returncode == 0, result.stderr
+    letters = list((data_root / "schools" / "xinjian-xiaoxue" / "letters").glob("*-zhi-jiazhang.yml"))
+    assert len(letters) == 1 and letters[0].read_text(encoding="utf-8").startswith("# 给家长的信")
     check = run_cli("check", "--root", str(data_root))
     assert check.returncode == 0, check.stdout + check.stderr
     again = run_cli("new", "school", "xinjian-xiaoxue", "--root", str(data_root))

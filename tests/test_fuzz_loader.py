@@ -156,6 +156,21 @@ problems: [心理教师不足。]
 next_steps:
   - 春节前召开返乡家长座谈会。
 """,
+    models.Letter: """\
+# 致家长的一封信
+title: 致外出务工家长的一封信
+date: 2024-09-01
+audience: [外出务工家长, 临时监护人]
+greeting: 尊敬的家长朋友：
+body: |
+  新学期开始了，学校和您一样牵挂着孩子。
+
+  电话号码有变化请告诉班主任。
+asks:
+  - 每周给孩子打一次亲情电话
+  - 每月和班主任联系一次
+signed: 示例小学
+""",
     models.School: """\
 name: 示例小学
 kind: 小学
@@ -187,7 +202,7 @@ staff_names: [林晓东]
 """,
 }
 RECORD_FOLDERS = {models.Activity: "activities", models.Policy: "policies", models.Resource: "resources",
-                  models.TermSummary: "summaries"}
+                  models.TermSummary: "summaries", models.Letter: "letters"}
 
 
 @st.composite

@@ -131,6 +131,10 @@ def payload_school(root: Path) -> dict[str, str]:
         "sensitive": [{"attribute": f("summary.sensitive.attribute"), "count": "40"}],
         "highlights": [f("summary.highlights")], "problems": [f("summary.problems")], "next_steps": [f("summary.next_steps")],
     })
+    write(folder / "letters" / "2026-09-01-zhi-jiazhang.yml", {
+        "title": f("letter.title"), "date": "2026-09-01", "audience": ["外出务工家长"], "greeting": f("letter.greeting"),
+        "body": BODY, "asks": [f("letter.asks[0]"), f("letter.asks[1]")], "signed": f("letter.signed"),
+    })
     return f.given
 
 

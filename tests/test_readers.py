@@ -279,6 +279,22 @@ def _svg_modules(svg: bytes) -> list[list[bool]]:
     return grid
 
 
+def assert_qr_code_of(svg: Path, url: str) -> None:
+    """`svg` is a full QR code (never a Micro QR) with its quiet zone, and it encodes `url`."""
+    grid = _svg_modules(svg.read_bytes())
+    expected = segno.make_qr(url, error="m")
+    assert not expected.is_micro
+    border = (len(grid) - expected.symbol_size(scale=1, border=0)[0]) // 2
+    assert border >= 4  # quiet zone
+    inner = [row[border:len(grid) - border] for row in grid[border:len(grid) - border]]
+    assert len(inner) >= 21 and (len(inner) - 17) % 4 == 0  # a QR code, never a Micro QR (11–17)
+    assert inner == [[bool(v) for v in row] for row in expected.matrix]  # it encodes the printed URL
+    # three finder patterns (Micro QR has one)
+    for top, left in ((0, 0), (0, len(inner) - 7), (len(inner) - 7, 0)):
+        assert all(inner[top][left + i] and inner[top + 6][left + i] for i in range(7))
+        assert all(inner[top + 2 + i][left + 2 + j] for i in range(3) for j in range(3))
+
+
 @pytest.mark.parametrize("slug", SCHOOLS)
 def test_printable_notice_with_a_full_qr_code_to_the_school_site(demo_site, slug):
     data = school(slug)
@@ -289,21 +305,40 @@ def test_printable_notice_with_a_full_qr_code_to_the_school_site(demo_site, slug
         assert page.select_one(".cp-notice__url").get_text(strip=True) == url
         img = page.select_one(".cp-notice__qr img")
         assert img["src"] == "qr.svg" and img.get("alt")
-        grid = _svg_modules((root / "qr.svg").read_bytes())
-        expected = segno.make_qr(url, error="m")
-        assert not expected.is_micro
-        border = (len(grid) - expected.symbol_size(scale=1, border=0)[0]) // 2
-        assert border >= 4  # quiet zone
-        inner = [row[border:len(grid) - border] for row in grid[border:len(grid) - border]]
-        assert len(inner) >= 21 and (len(inner) - 17) % 4 == 0  # a QR code, never a Micro QR (11–17)
-        assert inner == [[bool(v) for v in row] for row in expected.matrix]  # it encodes the printed URL
-        # three finder patterns (Micro QR has one)
-        for top, left in ((0, 0), (0, len(inner) - 7), (len(inner) - 7, 0)):
-            assert all(inner[top][left + i] and inner[top + 6][left + i] for i in range(7))
-            assert all(inner[top + 2 + i][left + 2 + j] for i in range(3) for j in range(3))
+        assert_qr_code_of(root / "qr.svg", url)
     hours = [td.get_text() for td in soup(demo_site / slug / "notice.html").select(".cp-notice__phone td")]
     for row in data["family_phone"].get("hours", []):
         assert any(row["start"] in h for h in hours)
+
+
+LETTERS = sorted((p.parent.parent.name, p.stem) for p in (REPO / "schools").glob("*/letters/*.yml"))
+
+
+def test_letters_to_families_have_a_page_in_both_scripts_with_a_qr_code_to_it(demo_site):
+    assert LETTERS, "the demo county has letters to families"
+    for slug, stem in LETTERS:
+        record = yaml.safe_load((REPO / "schools" / slug / "letters" / f"{stem}.yml").read_text(encoding="utf-8"))
+        for root, prefix, back in ((demo_site / slug, f"{site_url()}{slug}/", str),
+                                   (demo_site / slug / "zh-Hant", f"{site_url()}{slug}/zh-Hant/", T2S.convert)):
+            page = soup(root / "letters" / f"{stem}.html")
+            url = f"{prefix}letters/{stem}.html"
+            assert back(page.select_one("article h1").get_text()) == record["title"]
+            assert [back(li.get_text()) for li in page.select(".cp-letter__asks li")] == record.get("asks", [])
+            assert record["signed"] in back(page.select_one(".cp-letter__signed").get_text())
+            assert page.select_one(".cp-print-url").get_text().endswith(url)  # the address, printed under the code
+            img = page.select_one(".cp-letter__qr img")
+            assert img["src"] == f"../letters/{stem}.qr.svg" and img.get("alt")
+            assert_qr_code_of(root / "letters" / f"{stem}.qr.svg", url)
+            index = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+            assert f"letters/{stem}.html" in {d["location"] for d in index["docs"]}  # found by search
+            listed = soup(root / "letters" / "index.html").select(f"a[href='../letters/{stem}.html']")
+            assert listed and back(listed[0].get_text()) == record["title"]
+        home = soup(demo_site / slug / "index.html")
+        assert home.select_one(f".cp-letters a[href='letters/{stem}.html']")  # on the home page, where parents look
+    for slug in SCHOOLS:
+        if not (REPO / "schools" / slug / "letters").is_dir():  # no letters: no empty pages about them
+            assert not (demo_site / slug / "letters").exists()
+            assert soup(demo_site / slug / "index.html").select_one(".cp-letters") is None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -97,6 +97,19 @@ rates:
   retention: "99.5"
 """
 
+LETTER = """\
+# 致家长的一封信
+title: 致外出务工家长的一封信
+date: 2026-09-01
+audience: [外出务工家长, 临时监护人]
+greeting: 尊敬的家长朋友：
+body: |
+  新学期开始了。
+asks:
+  - 每周给孩子打一次亲情电话
+signed: 测试镇中心小学
+"""
+
 BUREAU = """\
 name: 测试县教育局
 region: {province: 测试省, city: 测试市, county: 测试县}
@@ -126,6 +139,7 @@ def test_every_record_kind_loads(root):
     write(root, "schools/test/policies/tanxin.yml", POLICY)
     write(root, "schools/test/resources/zhijia.yml", RESOURCE)
     write(root, "schools/test/summaries/2025-2026-1.yml", SUMMARY)
+    write(root, "schools/test/letters/2026-09-01-zhi-jiazhang.yml", LETTER)
     county = load_county(root)
     assert not county.problems.items
     school = county.schools[0]
@@ -143,6 +157,10 @@ def test_every_record_kind_loads(root):
     summary = school.summaries[0].record
     assert summary.rates.enrollment == 100.0 and summary.rates.retention == 99.5
     assert county.bureau.record.privacy.min_cell == 10
+    letter = school.letters[0]
+    assert letter.slug == "2026-09-01-zhi-jiazhang" and letter.record.date.isoformat() == "2026-09-01"
+    assert [a.value for a in letter.record.audience] == ["外出务工家长", "临时监护人"]
+    assert letter.record.asks == ["每周给孩子打一次亲情电话"] and letter.record.signed == "测试镇中心小学"
 
 
 def problems_of(root: Path, rel: str, text: str, model) -> list[str]:
@@ -190,12 +208,28 @@ def problems_of(root: Path, rel: str, text: str, model) -> list[str]:
          "schools/test/school.yml:8: family_phone.number: “打这个电话” 不是有效的电话号码，应写成 0551-12345678 或 12355 这样的形式"),
         ("schools/test/school.yml", models.School, SCHOOL.replace("boarding: 是", "boarding: 也许"),
          "schools/test/school.yml:4: boarding: “也许” 应写成“是”或“否”"),
+        ("schools/test/letters/x.yml", models.Letter, LETTER.replace("临时监护人]", "爷爷奶奶]"),
+         "schools/test/letters/x.yml:4: audience[1]: “爷爷奶奶” 不是可选的值，请从这些里选一个：外出务工家长、临时监护人、全体家长、学生、社会各界"),
+        ("schools/test/letters/x.yml", models.Letter, LETTER.replace("signed: 测试镇中心小学\n", ""),
+         "schools/test/letters/x.yml:2: signed: 缺少必填项“signed”（落款），请补上"),
+        ("schools/test/letters/x.yml", models.Letter, LETTER.replace("2026-09-01", "9月1日"),
+         "schools/test/letters/x.yml:3: date: “9月1日” 缺少年份。日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"),
         ("content/bureau.yml", models.Bureau, BUREAU.replace("default_term: 2025-2026-1", "default_term: 2025年秋"),
          "content/bureau.yml:6: default_term: “2025年秋” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）"),
     ],
 )
 def test_mistakes_name_file_line_field(root, rel, model, text, expected):
     assert expected in problems_of(root, rel, text, model)
+
+
+def test_a_letter_too_long_for_one_printed_page_is_a_warning(root):
+    long = LETTER.replace("  新学期开始了。\n", "  " + "请多给孩子打电话。" * 70 + "\n")
+    write(root, "schools/test/letters/2026-09-01-chang.yml", long)
+    school = load_county(root).schools[0]
+    assert school.ok and school.letters  # published all the same
+    assert [p.format() for p in school.problems] == [
+        "schools/test/letters/2026-09-01-chang.yml:6: body: 提醒：这封信的正文和“请您做到”共 642 字，打印出来可能超过一张 A4 纸"
+        "（网上看不受影响）。想印在一张纸上，请删到 600 字以内"]
 
 
 def test_yaml_11_traps_stay_text(root):
