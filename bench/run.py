@@ -456,14 +456,16 @@ def report() -> None:
         rest = total - gate - mkdocs
         lines += ["", "## What limits the figures, and what would move them", "",
                   f"- **The privacy gate is {100 * gate / total:.0f}% of a school's build** ({gate:.2f} s of "
-                  f"{total:.2f} s): `check_output` folds and scans every output file (both script variants, and "
-                  "the search index twice, as `.json` and as the offline `.js`), `check_records` runs jieba's "
-                  "part-of-speech tagger for names. The gate belongs to the privacy issue; its hot spots are "
-                  "`pii.fold` and `pii.find_contacts` above (the search index is scanned twice, as `.json` and "
-                  "as the offline `.js` holding the same text; text is folded line by line).",
+                  f"{total:.2f} s). `check_output` reads every output file of both script variants: the largest "
+                  "part is now the HTML audit (Python's `html.parser` over every page, for rule 9 and the visible "
+                  "text); folding is cached per distinct line (a site's pages share their theme lines), and the "
+                  "number, card and e-mail patterns run only over the runs of characters they can match "
+                  "(`tests/test_gate_detect.py` proves they find exactly what a whole-text scan finds). "
+                  "`check_records` runs jieba's part-of-speech tagger for names. Next step: a C HTML tokenizer "
+                  "for the audit, or auditing the theme's page frame once per build instead of once per page.",
                   f"- **MkDocs itself is {mkdocs:.2f} s per school** for {2 * profile['pages']} pages (two "
                   f"variants), about {2 * profile['pages'] / mkdocs:.0f} pages/s per core once a worker is warm "
-                  "(Material's search plugin segmenting with jieba ~35% of it, page templates ~25%, Markdown ~20%). "
+                  "(Material's search plugin segmenting with jieba, page templates and Markdown take most of it). "
                   f"On {cores} cores 1,000 schools need at least {1000 * mkdocs / cores / 60:.1f} min for MkDocs "
                   "alone, so the 5-minute target is out of reach with two complete Material sites (zh-Hans and "
                   "zh-Hant) of 90+ pages per school, whatever the orchestration.",
@@ -477,9 +479,14 @@ def report() -> None:
                      f"{cores * naive['naive']['cpu_s'] / naive['schools'] / mkdocs:.1f}× on {cores} cores; that is "
                      "what the orchestration (warm workers, shared theme, pruned navigation, cached templates) "
                      "delivers." if naive else ""),
-                  "- Output: two script variants of ~90 pages, each page ~15 KB of Material markup, plus the search "
-                  "index in two formats, make ~4 MB per school; 500 KB would need one pre-rendered variant "
-                  "(zh-Hant converted in the browser), minified pages and one search-index format."]
+                  "- Output: a school is two script variants of ~90 pages each; a page is ~15 KB, about 12 KB of it "
+                  "Material's frame (header, search form, navigation, metadata, Material's whitespace). The search "
+                  "index is rewritten as UTF-8 (Material writes every Chinese character as a six-byte `\\uXXXX` "
+                  "escape), which halved it; it still exists twice, as `.json` for http and `.js` for file://. "
+                  "500 KB would need fewer, larger pages (one page per term instead of per activity), minified "
+                  "HTML (minify-html saved 22% on the demo county's pages) and careportal's own theme files linked "
+                  "like Material's (~120 KB); a single script variant converted in the browser would halve "
+                  "everything but is not what the readers' issue asks for (conversion at build time)."]
     lines += ["", "## How the build works (what the figures measure)", "",
               "- Schools are built by a pool of worker processes (`--jobs`, default the number of cores), each "
               "reused for many schools: imports, jieba's dictionary and compiled theme templates are paid once "

@@ -75,10 +75,13 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
-@lru_cache(maxsize=1 << 16)
 def fold_line(text: str) -> str:
-    """One line as a reader sees it (see module docstring). Cached: the lines of a site's theme
-    (header, navigation, footer) repeat on every page."""
+    """One line as a reader sees it (see module docstring). Short lines are cached: the lines of
+    a site's theme (header, navigation, footer) repeat on every page."""
+    return _fold_short_line(text) if len(text) <= 1000 else _fold_line(text)
+
+
+def _fold_line(text: str) -> str:
     if "\\u" in text:
         text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     text = unicodedata.normalize("NFKC", text)
@@ -94,6 +97,9 @@ def fold_line(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE)
     return text.replace("\n", " ").replace("\r", " ")
+
+
+_fold_short_line = lru_cache(maxsize=1 << 16)(_fold_line)
 
 
 # Characters that can be slipped between the digits of a number or the characters of a name
