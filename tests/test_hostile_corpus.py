@@ -22,7 +22,7 @@ from generator.source import MAX_FILE_BYTES, decode, parse, read
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
 KIND_MODELS = {"activities": models.Activity, "policies": models.Policy, "resources": models.Resource,
-               "summaries": models.TermSummary, "school": models.School}
+               "summaries": models.TermSummary, "school": models.School, "letters": models.Letter}
 
 # Fixture → the problems it must produce, written as `line: field: message` after `file:`.
 # An empty list means the file is accepted without any remark.
@@ -102,6 +102,13 @@ EXPECTED: dict[str, list[str]] = {
     "resources/hours-fullwidth.yml": [],
     'resources/hours-spoken.yml': ['6: hours[0].start: “中午12点” 请改成 24 小时制的“时:分”，例如“下午2点半”写成 14:30，“上午8点”写成 08:00'],
     "resources/minimal.yml": [],
+    'letters/audience-grandparents.yml': ['3: audience[0]: “爷爷奶奶” 不是可选的值，请从这些里选一个：外出务工家长、临时监护人、全体家长、学生、社会各界'],
+    'letters/audience-missing.yml': ['1: audience: 缺少必填项“audience”（写给谁），请补上'],
+    'letters/date-month-only.yml': ['2: date: “2024-09” 需要写到具体哪一天，例如 2024-06-01'],
+    "letters/fullwidth-from-wps.yml": [],
+    "letters/minimal.yml": [],
+    'letters/too-long-for-one-sheet.yml': ['4: body: 提醒：这封信的正文和“请您做到”共 680 字，打印出来可能超过一张 A4 纸（网上看不受影响）。'
+                                           '想印在一张纸上，请删到 600 字以内'],
     "school/boarding-no-unquoted.yml": [],
     "school/minimal.yml": [],
     'school/name-not-in-staff-names.yml': ['12: leading_group.members[0].name: “张三”不在 staff_names（可公开的教职工姓名）里。只有本人同意公开的姓名才能写，请加到 staff_names，或删掉姓名只写岗位'],
@@ -202,7 +209,14 @@ def _summary_counts(s: models.TermSummary) -> None:
     assert (s.rates.enrollment, s.rates.retention, s.donations.amount_yuan) == (100.0, 99.5, 6000.0)
 
 
+def _letter_from_wps(letter: models.Letter) -> None:
+    assert letter.date.isoformat() == "2024-09-01"  # ２０２４年９月１日, BOM and CRLF from WPS
+    assert [a.value for a in letter.audience] == ["外出务工家长", "临时监护人"]
+    assert (letter.greeting, letter.asks, letter.body) == ("尊敬的家长朋友：", ["每周打一次亲情电话"], "新学期开始了。\n\n请多给孩子打电话。")
+
+
 ACCEPTED_AS = {
+    "letters/fullwidth-from-wps.yml": _letter_from_wps,
     "activities/bom-notepad.yml": _activity_basics,
     "activities/crlf-windows.yml": _activity_basics,
     "activities/invisible-chars-in-key.yml": _activity_basics,
