@@ -7,13 +7,15 @@ A worker process builds many schools one after another, so this module keeps wha
 change between them: compiled theme templates (a Jinja bytecode cache) and the list of the
 theme's static files. Material's own assets (stylesheets, scripts, icons: 2.5 MB) are not copied
 into every school: one copy is kept for the county (`publish_theme_assets`) and each school's
-assets/ holds hard links to it. Pages are exactly what MkDocs writes (they still load
-`assets/…` from their own site, so a school's folder works on its own, from file:// and from
-any sub-path), but the bytes are stored once.
+assets/ holds hard links to it; careportal's own theme files (assets/careportal/) likewise.
+Pages are exactly what MkDocs writes (they still load `assets/…` from their own site, so a
+school's folder works on its own, from file:// and from any sub-path), but the bytes are stored
+once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -35,6 +37,8 @@ from mkdocs.plugins import BasePlugin  # noqa: E402
 
 MATERIAL_ASSETS = Path(material.__file__).resolve().parent / "templates" / "assets"
 THEME_STORE = ".careportal-theme"  # in the output folder: the county's one copy of Material's assets
+OWN_ASSETS = "assets/careportal/"  # careportal's stylesheets, scripts and images in a school's docs
+SHARED_FILES = "careportal-files"  # in THEME_STORE: one copy of each of them, named by content
 
 
 def publish_theme_assets(out: Path) -> Path:
@@ -43,14 +47,26 @@ def publish_theme_assets(out: Path) -> Path:
     Copied beside its final place and renamed in, so it is either absent or complete. A new
     Material version gets a new folder; schools linked to the old one keep their files."""
     target = out / THEME_STORE / f"material-{version('mkdocs-material')}"
-    if target.parent.is_dir():
-        for leftover in target.parent.glob("*.tmp"):  # from a build that was killed while copying
-            shutil.rmtree(leftover, ignore_errors=True)
+    if target.parent.is_dir():  # leftovers from a build that was killed while copying
+        for leftover in [*target.parent.glob("*.tmp"), *(target.parent / SHARED_FILES).glob("*.tmp")]:
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
     if target.is_dir():
         return target
     staged = target.with_name(target.name + f".{os.getpid()}.tmp")
     shutil.copytree(MATERIAL_ASSETS, staged)
     os.rename(staged, target)
+    return target
+
+
+def _shared_copy(folder: Path, source: Path) -> Path:
+    """The county's one copy of `source`, named by its content (written once, renamed in)."""
+    data = source.read_bytes()
+    target = folder / (hashlib.sha256(data).hexdigest()[:24] + source.suffix)
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        staged.write_bytes(data)
+        os.replace(staged, target)
     return target
 
 
@@ -179,6 +195,9 @@ class _ReuseAcrossBuilds(BasePlugin):
                 if source.is_file():
                     files.remove(file)
                     self.linked.append((source, Path(file.abs_dest_path)))
+            elif src is not None and file.src_uri.startswith(OWN_ASSETS) and not file.is_documentation_page():
+                files.remove(file)  # careportal's own theme files: the same in every school and script
+                self.linked.append((_shared_copy(self.store.parent / SHARED_FILES, src), Path(file.abs_dest_path)))
         return files
 
     def link_theme_assets(self) -> None:

@@ -5,10 +5,12 @@ and search works from disk and from a sub-path of a web server."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import struct
 from datetime import date, datetime, timezone
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -85,9 +87,9 @@ def test_every_href_and_src_of_every_page_is_a_file(demo_site):
 
 @pytest.mark.parametrize("slug", SCHOOLS)
 def test_material_assets_are_stored_once_for_the_county(demo_site, slug):
-    stores = list((demo_site / STORE).iterdir())
-    assert len(stores) == 1 and stores[0].name.startswith("material-")
-    store = stores[0]
+    stores = sorted((demo_site / STORE).iterdir())
+    assert [p.name for p in stores][1:] == ["material-" + version("mkdocs-material")]
+    shared, store = stores
     sites = [demo_site / slug] + [p.parent.parent for p in (demo_site / slug).glob("*/search/search_index.json")]
     for site in sites:
         files = [p for folder in ("javascripts", "stylesheets", "images")
@@ -97,6 +99,13 @@ def test_material_assets_are_stored_once_for_the_county(demo_site, slug):
             twin = store / path.relative_to(site / "assets")
             assert path.stat().st_ino == twin.stat().st_ino, f"{path} is a copy, not the county's file"
             assert path.stat().st_nlink > 2  # the store, this school and the others
+        own = [p for p in (site / "assets" / "careportal").rglob("*") if p.is_file()]
+        assert len(own) > 5, site
+        for path in own:  # careportal's own theme files: one copy each, named by their content
+            twin = shared / (hashlib.sha256(path.read_bytes()).hexdigest()[:24] + path.suffix)
+            assert path.stat().st_ino == twin.stat().st_ino, f"{path} is a copy, not the county's file"
+            assert path.stat().st_nlink > 2
+    assert shared.name == "careportal-files" and not list(shared.glob("*.tmp"))
 
 
 def test_search_worker_finds_its_language_files(demo_site):
