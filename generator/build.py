@@ -15,7 +15,6 @@ once.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -34,6 +33,8 @@ import material  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
+
+from .ids import opaque  # noqa: E402
 
 MATERIAL_ASSETS = Path(material.__file__).resolve().parent / "templates" / "assets"
 THEME_STORE = ".careportal-theme"  # in the output folder: the county's one copy of Material's assets
@@ -61,7 +62,7 @@ def publish_theme_assets(out: Path) -> Path:
 def _shared_copy(folder: Path, source: Path) -> Path:
     """The county's one copy of `source`, named by its content (written once, renamed in)."""
     data = source.read_bytes()
-    target = folder / (hashlib.sha256(data).hexdigest()[:24] + source.suffix)
+    target = folder / (opaque(data) + source.suffix)
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(f"{target.name}.{os.getpid()}.tmp")

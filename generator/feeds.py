@@ -6,11 +6,11 @@ entries. Dates are the activities' dates at midnight, China time (the time of da
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from .ids import opaque
 from .views import ActivityView, Portal, SchoolSite
 
 FEED_SIZE = 20
@@ -46,7 +46,8 @@ def stamp(day: date, at: Optional[str] = None) -> str:
 
 
 def _id(base: Optional[str], path: str, key: str) -> str:
-    return base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"careportal:{key}").urn
+    # without a public address: a tag URI (RFC 4151) whose specific part is opaque (see ids.py)
+    return base + path if base else f"tag:careportal.invalid,2024:{opaque(f'careportal:{key}')}"
 
 
 def _entry(a: ActivityView, base: Optional[str], prefix: str, key: str, author: str) -> FeedEntry:

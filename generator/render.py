@@ -9,7 +9,6 @@ the theme around them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -23,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .ics import school_calendar
 from .feeds import county_feed, school_feed
 from .hant import to_hant, use_search_dictionary
+from .ids import opaque
 from .images import write_photos
 from .notice import qr_svg
 from .views import Portal, SchoolSite, nav_title
@@ -133,7 +133,7 @@ def _copy_assets(theme: Path, docs: Path) -> dict[str, str]:
     names = {}
     for name in FINGERPRINTED:
         source = target / name
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+        digest = opaque(source.read_bytes(), 10)
         stem, suffix = name.rsplit(".", 1)
         source.rename(target / f"{stem}.{digest}.{suffix}")
         names[name] = f"assets/careportal/{stem}.{digest}.{suffix}"
@@ -289,7 +289,7 @@ def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> list[str]
     env = environment(layout.theme, "portal")
     share = f"{portal.site_url}{SHARE_IMAGES[0]}" if portal.site_url else None
     share_square = f"{portal.site_url}{SHARE_IMAGES[1]}" if portal.site_url else None
-    version = {f"{kind}_version": hashlib.sha256(path.read_bytes()).hexdigest()[:10] for kind, path in
+    version = {f"{kind}_version": opaque(path.read_bytes(), 10) for kind, path in
                (("css", layout.theme / "portal" / "portal.css"), ("js", layout.theme / "assets" / "careportal.js"))}
     _write(target_dir / "index.html", env.get_template("index.html.j2").render(
         portal=portal, share=share, share_square=share_square, **version))
