@@ -105,8 +105,12 @@ def tree_digest(folder: Path, hashes: FileHashes) -> str:
 
 
 def _installed_packages() -> str:
-    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"])
-    return "\n".join(names)
+    """Name==version of every installed distribution but careportal itself (its code is hashed
+    on its own): a checkout's careportal.egg-info is found too when careportal runs as
+    `python -m generator.cli` from the checkout, and must not change the key."""
+    names = {f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+             if d.metadata["Name"] and d.metadata["Name"].lower() != "careportal"}
+    return "\n".join(sorted(names))
 
 
 def county_parts(inputs: list[Path], hashes: FileHashes) -> dict[str, str]:
@@ -139,6 +143,7 @@ class SchoolEntry:
     problems: list[Problem] = field(default_factory=list)  # its warnings (the gate report, the count shown)
     portal: bytes = b""  # a pickled PortalSource: what the county portal shows of this school
     portal_hash: str = ""
+    gate: dict = field(default_factory=dict)  # its part of the gate report (check.school_report)
 
     def still_valid(self, key: str, today: date, target: Path) -> bool:
         if key != self.key or not self.valid_from <= today < self.valid_until:

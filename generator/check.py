@@ -149,7 +149,8 @@ def county_context(county: County) -> Context:
     for folder in school_folders(county.root, Problems()):
         one, _, _ = school_register(county.root, folder)
         deny.merge(one)
-        records = next((r for r in county.schools if r.folder == folder), None) or load_school(county.root, folder)
+        records = (next((r for r in county.schools if r.folder == folder), None)
+                   or load_school(county.root, folder, kinds=("resources",)))  # what _school_numbers reads
         numbers |= {pii.phone_key(n) for n in _school_numbers(records)}
         staff += records.school.record.staff_names if records.school else []
     host = _site_host(county)
@@ -634,6 +635,14 @@ def findings(problems: Iterable[Problem]) -> list[dict]:
 STATUS = {"built": "已发布", "unchanged": "未改动（沿用已发布的网站）", "failed": "未发布（原来的网站保持不变）"}
 
 
+def school_report(county: County, records: SchoolRecords, today=None) -> dict:
+    """A built school's part of the gate report (register sizes, suppressed cells), made while its
+    records are at hand and kept with it in the build cache: the report of a run where most
+    schools are unchanged then reads no school's records again."""
+    return {"register": school_register(county.root, records.folder)[2],
+            "suppressed": suppression_log(county, records, today) if records.ok else []}
+
+
 def gate_report(county: County, results: Iterable, county_problems: Iterable[Problem] = (),
                 generated: str = "", today=None) -> dict:
     """The machine-readable report of one build: rules run, per school its status, findings
@@ -645,13 +654,18 @@ def gate_report(county: County, results: Iterable, county_problems: Iterable[Pro
     for result in results:
         folder = county.root / "schools" / result.slug
         entry = {"slug": result.slug, "status": result.status, "status_text": STATUS.get(result.status, result.status)}
-        if folder.is_dir():
+        recorded = getattr(result, "gate", None) or {}  # what the school's build found (kept in the cache)
+        if "register" in recorded:
+            entry["register"] = recorded["register"]
+        elif folder.is_dir():
             entry["register"] = school_register(county.root, folder)[2]
         problems = list(result.problems)
         entry["errors"] = sum(1 for p in problems if p.severity is Severity.ERROR)
         entry["warnings"] = sum(1 for p in problems if p.severity is Severity.WARNING)
         entry["findings"] = findings(problems)
-        if result.status != "failed" and folder.is_dir():
+        if result.status != "failed" and "suppressed" in recorded:
+            entry["suppressed"] = recorded["suppressed"]
+        elif result.status != "failed" and folder.is_dir():
             records = load_school(county.root, folder)
             entry["suppressed"] = suppression_log(county, records, today) if records.ok else []
         schools.append(entry)

@@ -413,7 +413,8 @@ def school_folders(root: Path, problems: Problems) -> list[Path]:
     return folders
 
 
-def load_school(root: Path, folder: Path) -> SchoolRecords:
+def load_school(root: Path, folder: Path, kinds: Optional[tuple[str, ...]] = None) -> SchoolRecords:
+    """One school's records; with `kinds` (names of RECORD_DIRS), school.yml and those only."""
     records = SchoolRecords(slug=folder.name, folder=folder)
     problems = records.problems
     school_file = folder / "school.yml"
@@ -434,6 +435,8 @@ def load_school(root: Path, folder: Path) -> SchoolRecords:
                                  f"不认识的文件或文件夹，已忽略。学校文件夹里可以有：school.yml、{'、'.join(RECORD_DIRS)}、photos",
                                  Severity.WARNING))
     for name, model in RECORD_DIRS.items():
+        if kinds is not None and name not in kinds:
+            continue
         sub = folder / name
         if sub.is_symlink():
             problems.add(Problem(_relative(root, sub) + "/", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))

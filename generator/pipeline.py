@@ -52,6 +52,7 @@ class SchoolResult:
     status: str  # built | unchanged | failed
     problems: list[Problem] = field(default_factory=list)
     pages: int = 0
+    gate: dict = field(default_factory=dict)  # its part of the gate report (check.school_report)
 
     @property
     def first_error(self) -> Optional[Problem]:
@@ -176,6 +177,7 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if _has_error(result.problems):
             return SchoolBuild(result)
         result.status = "built"
+        result.gate = check.school_report(county, records, ctx.today)
         return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
     except Exception as exc:  # a crash in one school must not stop the others
         result.problems.append(_internal_error(slug, "生成网站", exc))
@@ -247,7 +249,8 @@ def build_county(
             key = cache.school_key(county_key, folders[slug])
             entry = entries[slug]
             if not force and entry and entry.still_valid(key, today, out / slug):
-                results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages)
+                results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages,
+                                             getattr(entry, "gate", {}))
             else:
                 todo.append((slug, key))
         reason = ("按 --force 全部重新生成" if force else
@@ -268,7 +271,7 @@ def build_county(
                 else:
                     entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
                                         [p for p in result.problems if p.severity is not Severity.ERROR],
-                                        build.portal, build.portal_hash)
+                                        build.portal, build.portal_hash, result.gate)
                     entries[result.slug] = entry
                     try:
                         cache.store_school(result.slug, entry)

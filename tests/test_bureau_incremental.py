@@ -5,8 +5,12 @@ byte-for-byte reproducible, and the build date only matters when it crosses an a
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -73,12 +77,24 @@ def test_only_what_changed_is_rebuilt_and_the_cache_is_disposable(small_root):
     first = build(small_root)
     assert first.returncode == 0, first.stdout + first.stderr
     assert counts(first) == (2, 0, 0) and "全县首页已更新" in first.stdout
+    report = Path(re.search(r"隐私检查报告（不发布）：(\S+)", first.stdout).group(1))
+    built_report = json.loads(report.read_text(encoding="utf-8"))["schools"]
+    assert any(s["suppressed"] for s in built_report)  # huangshan-cun's small cells
     published = snapshot(out)
     inode = {slug: (out / slug).stat().st_ino for slug in SMALL}
 
     again = build(small_root)
     assert again.returncode == 0 and counts(again) == (0, 2, 0) and "全县首页无变化" in again.stdout
     assert snapshot(out) == published
+    # the gate report of unchanged schools is the one their build made (kept in the cache)
+    unchanged_report = json.loads(report.read_text(encoding="utf-8"))["schools"]
+    assert [{**s, "status": "", "status_text": ""} for s in unchanged_report] == \
+        [{**s, "status": "", "status_text": ""} for s in built_report]
+    # the installed `careportal` command, run from the checkout (where careportal.egg-info lies), agrees
+    script = subprocess.run([str(Path(sys.executable).parent / "careportal"), "build", "--root", str(small_root),
+                             "--out", str(out), "--work", str(work)], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, timeout=600)
+    assert script.returncode == 0 and counts(script) == (0, 2, 0), script.stdout + script.stderr
     assert {slug: (out / slug).stat().st_ino for slug in SMALL} == inode
 
     # A body is not on the portal: only that school is rebuilt, the portal stays.
