@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
@@ -61,8 +62,11 @@ def unicode_text(surrogates: bool = False, max_size: int = 40) -> st.SearchStrat
 
 
 def clean_line(max_size: int = 30) -> st.SearchStrategy[str]:
-    """Text a record can hold: printable, any script, no line breaks (still with the hostile tokens)."""
-    printable = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="\ufffe\uffff\ufeff")
+    """Text a record can hold: printable, any script, no line breaks (still with the hostile tokens).
+    Noncharacters (U+FDD0–FDEF, U+FFFE/FFFF) are left out: the loader refuses them with a line
+    (test_noncharacters_are_refused_with_a_line), as it refuses control characters."""
+    printable = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                              exclude_characters="\ufffe\uffff\ufeff" + "".join(map(chr, range(0xFDD0, 0xFDF0))))
     safe_tokens = [t for t in HOSTILE_TOKENS if not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\ufdd0]", t)]
     return st.lists(st.one_of(st.sampled_from(safe_tokens), st.text(printable, max_size=max_size)), min_size=1, max_size=5) \
         .map("".join).filter(lambda s: s.strip())
@@ -296,6 +300,13 @@ def test_parsed_scalars_are_always_text_never_yaml_11_types(data):
                                        "12:30:00", ".inf", ".nan", "-0", "+1", "0o17", "Y", "NO"]) | clean_line())
     doc = parse(yaml.safe_dump({"title": value}, allow_unicode=True))
     assert doc.data == {"title": value}
+
+
+@pytest.mark.parametrize("char", ["\ufdd0", "\ufdef", "\ufffe", "\uffff"])
+def test_noncharacters_are_refused_with_a_line(char):
+    with pytest.raises(ContentError) as refused:
+        parse(yaml.safe_dump({"summary": "说明", "title": f"标题{char}"}, allow_unicode=True))
+    assert refused.value.line == 2 and f"U+{ord(char):04X}" in str(refused.value)
 
 
 # ---------------------------------------------------------------------------------------------
