@@ -270,8 +270,7 @@ _PERSONAL_TYPES = {
 }
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{9,11})(?!\d)")
-# Starts only where a run of address characters starts: the same matches, in linear time.
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _FILE_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|ico|css|js|json|html?|xml|txt|ics|pdf|woff2?)$")
 _CARD = re.compile(r"(?<![\d])(?:\d[ -]?){15,18}\d(?![\d])")
 _CARD_RUN = re.compile(r"\d[\d \-]{15,}")  # maximal runs a card number can lie in (a faster first pass)

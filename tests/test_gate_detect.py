@@ -247,8 +247,9 @@ def test_redact_masks_numbers_in_any_message_but_keeps_dates_and_terms():
 
 
 # ---------------------------------------------------------------------------------------------
-# The fast first passes (runs of digits, runs of address characters) find exactly what scanning
-# the whole text finds: the gate is sped up, never loosened.
+# The fast first passes (runs of digits, runs of card characters) find exactly what scanning the
+# whole text finds: the gate is sped up, never loosened. (E-mail addresses are only looked for
+# when the text has an “@”, which every address has.)
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
@@ -260,12 +261,10 @@ _PIECES = st.sampled_from(["1", "3", "8", "0", "9", "X", "x", "+", "86", "6", "2
 
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(_PIECES, max_size=60).map("".join))
-def test_fast_passes_find_the_same_numbers_cards_and_addresses_as_a_whole_scan(text):
+def test_fast_passes_find_the_same_numbers_and_cards_as_a_whole_scan(text):
     folded = pii.fold(text)
     for pattern in (pii._ID18, pii._ID15, pii._MOBILE, pii._LANDLINE):
         assert [m.span() for m in folded.number_matches(pattern)] == [m.span() for m in pattern.finditer(folded.squeezed)]
-    plain_email = pii.re.compile(pii._EMAIL.pattern.replace("(?<![A-Za-z0-9._%+-])", "", 1))
-    assert [m.span() for m in pii._EMAIL.finditer(folded.squeezed)] == [m.span() for m in plain_email.finditer(folded.squeezed)]
     cards = [m.span() for run in pii._CARD_RUN.finditer(folded.text) for m in pii._CARD.finditer(folded.text, *run.span())]
     assert cards == [m.span() for m in pii._CARD.finditer(folded.text)]
     for offset in range(len(folded.squeezed)):  # the lazily built map back from the squeezed view
