@@ -424,7 +424,8 @@ def report() -> None:
     if incremental:
         runs = incremental["runs"]
         body, title, idle = runs["one_body_edited"], runs["one_title_edited"], runs["nothing_changed"]
-        lines.append(f"| One activity edited, {incremental['schools']:,} schools present | ≤ 3 s | "
+        present = sum(idle["counts"].values()) or incremental["schools"]  # schools in the tree at the time
+        lines.append(f"| One activity edited, {present:,} schools present | ≤ 3 s | "
                      f"{body['wall_s']:.1f} s wall, {body['cpu_s']:.1f} s CPU, {body['counts'].get('built')} school rebuilt (portal "
                      f"{'rebuilt' if body['portal_rebuilt'] else 'unchanged'}); title edit {title['wall_s']:.1f} s "
                      f"(portal {'rebuilt' if title['portal_rebuilt'] else 'unchanged'}); nothing changed "
