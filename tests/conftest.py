@@ -41,14 +41,20 @@ def demo_site(tmp_path_factory) -> Path:
     return out
 
 
+def copy_demo(root: Path, slugs: list[str] | None = None) -> Path:
+    """A writable copy of the demo data root at `root`: content/ and the given schools (all by
+    default), without any private/ register."""
+    (root / "schools").mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    for slug in slugs if slugs is not None else sorted(p.name for p in (REPO / "schools").iterdir() if p.is_dir()):
+        shutil.copytree(REPO / "schools" / slug, root / "schools" / slug, ignore=shutil.ignore_patterns("private"))
+    return root
+
+
 @pytest.fixture()
 def data_root(tmp_path) -> Path:
     """A writable copy of the demo data root (content/ and schools/) for tests that change records."""
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "schools", root / "schools", ignore=shutil.ignore_patterns("private"))
-    return root
+    return copy_demo(tmp_path / "root")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import DEMO_EPOCH, REPO
+from conftest import DEMO_EPOCH, REPO, copy_demo
 
 SCHOOLS = ["huangshan-cun", "runhe-youeryuan"]
 KILLS = 5
@@ -59,11 +59,7 @@ def kill_group(process: subprocess.Popen) -> None:
 
 
 def test_a_build_killed_at_any_instant_leaves_a_complete_consistent_tree(tmp_path):
-    root, out, work = tmp_path / "root", tmp_path / "site", tmp_path / "work"
-    (root / "schools").mkdir(parents=True)
-    shutil.copytree(REPO / "content", root / "content")
-    for slug in SCHOOLS:
-        shutil.copytree(REPO / "schools" / slug, root / "schools" / slug, ignore=shutil.ignore_patterns("private"))
+    root, out, work = copy_demo(tmp_path / "root", SCHOOLS), tmp_path / "site", tmp_path / "work"
     started = time.monotonic()
     first = start_build(root, out, work)
     assert first.wait(timeout=600) == 0

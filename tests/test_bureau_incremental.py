@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_EPOCH, REPO, run_cli
+from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
 from generator.load import load_county
 from generator.pipeline import today_window
 from generator.views import school_site
@@ -24,18 +24,9 @@ from generator.views import school_site
 SMALL = ["huangshan-cun", "runhe-youeryuan"]  # the demo's two smallest schools
 
 
-def make_root(tmp_path: Path, slugs: list[str]) -> Path:
-    root = tmp_path / "root"
-    (root / "schools").mkdir(parents=True)
-    shutil.copytree(REPO / "content", root / "content")
-    for slug in slugs:
-        shutil.copytree(REPO / "schools" / slug, root / "schools" / slug, ignore=shutil.ignore_patterns("private"))
-    return root
-
-
 @pytest.fixture()
 def small_root(tmp_path) -> Path:
-    return make_root(tmp_path, SMALL)
+    return copy_demo(tmp_path / "root", SMALL)
 
 
 def build(root: Path, *extra: str, epoch: str = DEMO_EPOCH):
@@ -137,7 +128,7 @@ def test_only_what_changed_is_rebuilt_and_the_cache_is_disposable(small_root):
 
 
 def test_the_build_date_counts_only_when_it_crosses_an_activity_date(tmp_path):
-    root = make_root(tmp_path, ["huangshan-cun"])
+    root = copy_demo(tmp_path / "root", ["huangshan-cun"])
     out = root.parent / "site"
     assert counts(build(root, epoch=epoch_of(date(2026, 11, 23)))) == (1, 0, 0)
     # No activity is dated 2026-11-23 or 2026-11-24: the next day changes nothing.

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bureau_helpers import CRASHING, crash_on_one_school
-from conftest import DEMO_EPOCH, REPO, run_cli
+from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
 from generator.pipeline import prepare
 from generator.workers import run_builds
 
@@ -22,11 +22,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_failing_school_keeps_its_site_and_the_others_publish(tmp_path):
-    root, out, work = tmp_path / "root", tmp_path / "site", tmp_path / "work"
-    (root / "schools").mkdir(parents=True)
-    shutil.copytree(REPO / "content", root / "content")
-    for slug in SMALL:
-        shutil.copytree(REPO / "schools" / slug, root / "schools" / slug, ignore=shutil.ignore_patterns("private"))
+    root, out, work = copy_demo(tmp_path / "root", SMALL), tmp_path / "site", tmp_path / "work"
     args = ("build", "--root", str(root), "--out", str(out), "--work", str(work), "--jobs", "2")
     assert run_cli(*args).returncode == 0
     bad, good = SMALL

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import run_cli
+from conftest import copy_demo, run_cli
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
@@ -40,15 +40,8 @@ def _report_path(result) -> Path:
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     """The demo data with a register, a consented GPS-tagged photo and a grade band of 3, built."""
-    import shutil
-
-    from conftest import REPO
-
     base = tmp_path_factory.mktemp("gatebuild")
-    root = base / "root"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "schools", root / "schools", ignore=shutil.ignore_patterns("private"))
+    root = copy_demo(base / "root")
     school = root / "schools" / SCHOOL
     gd.write_xlsx(school / "private" / "2025-2026-2.xlsx", ROWS)
     gd.gps_jpeg(school / "photos" / "banhui-linzixuan.jpg", size=(2400, 1600))

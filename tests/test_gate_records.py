@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, copy_demo, run_cli
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
@@ -32,12 +32,7 @@ def _line(path: Path, needle: str) -> int:
 @pytest.fixture(scope="module")
 def leaky(tmp_path_factory):
     """The demo county with one school full of leaks; `careportal check` run once over it."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("leaky") / "root"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "schools", root / "schools", ignore=shutil.ignore_patterns("private"))
+    root = copy_demo(tmp_path_factory.mktemp("leaky") / "root")
     school = root / "schools" / SCHOOL
     gd.write_xlsx(school / "private" / "2025-2026-2.xlsx", ROWS)
     gd.gps_jpeg(school / "photos" / "banhui-1.jpg", size=(800, 600))
