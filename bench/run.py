@@ -303,8 +303,8 @@ def stage_incremental(count: int = 1000) -> None:
 
 def stage_profile() -> None:
     """One school built in this process, twice (the second is a warm worker's cost), per stage."""
-    from generator import check, pipeline
-    from generator.build import publish_theme_assets, warm_up
+    from generator.county import school_build as pipeline
+    from generator.site.mkdocs_build import publish_theme_assets, warm_up
 
     root, out = BASE / "profile" / "root", BASE / "profile" / "site"
     generate(root, 3)
@@ -329,11 +329,11 @@ def stage_profile() -> None:
         setattr(module, name, wrapper)
 
     timed(pipeline, "load_school", "load (YAML → records)")
-    timed(check, "check_records", "privacy gate on records")
+    timed(pipeline, "check_records", "privacy gate on records")
     timed(pipeline, "school_site", "views")
     timed(pipeline, "render_school", "render (pages, zh-Hant, feeds)")
     timed(pipeline, "build_site", "MkDocs build (all variants)")
-    timed(check, "check_output", "privacy gate on output")
+    timed(pipeline, "check_output", "privacy gate on output")
     timed(pipeline, "portal_source", "portal source for the cache")
     pipeline.build_school(ctx, "xuexiao-0001")  # warms templates and caches like a worker's first school
     stages.clear()

@@ -1,6 +1,7 @@
 """careportal: YAML records of schools' care work for left-behind children → static MkDocs sites.
 
-The pipeline, one module per stage: load → check → render → build → publish (see pipeline.py).
+One sub-package per concern, imports in one direction only:
+records ← privacy ← site ← county ← cli (with the shared leaves problems, ids and theme).
 """
 
 __version__ = "0.1.0"

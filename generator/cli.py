@@ -14,11 +14,12 @@ from pathlib import Path
 
 import click
 
-from .load import SLUG, load_county
-from .pipeline import build_county, check_county, default_work_dir
-from .problems import Problem, Severity
-from .progress import Progress
-from .scaffold import new_activity, new_letter, new_school
+from generator.records.load import SLUG, load_county
+from generator.county.pipeline import build_county, check_county
+from generator.county.settings import build_date, default_work_dir
+from generator.problems import Problem, Severity
+from generator.county.progress import Progress
+from generator.records.starters import new_activity, new_letter, new_school
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 root_option = click.option(
@@ -223,18 +224,18 @@ def new_letter_command(root: Path, slug: str, name: str) -> None:
 @click.option("--term", required=True, help="学期，例如 2026-2027-1。")
 def aggregate(root: Path, slug: str, term: str) -> None:
     """根据 private/ 里的台账统计本学期人数，写入 summaries/学期.yml（少于规定人数的分项不写）。"""
-    from .register import aggregate as run_aggregate
+    from generator.privacy.child_register import aggregate as run_aggregate
 
     if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
         raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
     try:
-        from .models import _to_term
+        from generator.records.models import to_term
 
-        _to_term(term)
+        to_term(term)
     except Exception:
         raise click.BadParameter("学期应写成 2026-2027-1（第一学期）或 2026-2027-2（第二学期）", param_hint="--term") from None
     county = load_county(root, only=[slug])
-    result = run_aggregate(root.resolve(), slug, term, county.min_cell)
+    result = run_aggregate(root.resolve(), slug, term, county.min_cell, build_date())
     _echo_problems(result.problems)
     if not result.ok:
         click.echo("没有写入统计文件，请按上面的提示修改台账后再运行。", err=True)

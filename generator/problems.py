@@ -56,6 +56,11 @@ class Problems:
         return iter(self.items)
 
 
+def has_errors(problems) -> bool:
+    """Whether any of `problems` (a Problems or any iterable of Problem) is an error."""
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
 class ContentError(Exception):
     """Raised inside the reader for a mistake at a known line; turned into a Problem by the loader."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from generator.pipeline import SchoolBuild, SchoolResult
+from generator.county.results import SchoolResult
+from generator.county.school_build import SchoolBuild
 
 CRASHING = "crash-me"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
-from generator.load import load_county
-from generator.pipeline import today_window
-from generator.views import school_site
+from generator.records.load import load_county
+from generator.county.school_build import today_window
+from generator.site.views import school_site
 
 SMALL = ["huangshan-cun", "runhe-youeryuan"]  # the demo's two smallest schools
 

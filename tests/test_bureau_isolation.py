@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bureau_helpers import CRASHING, crash_on_one_school
 from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
-from generator.pipeline import prepare
-from generator.workers import run_builds
+from generator.county.school_build import prepare
+from generator.county.workers import run_builds
 
 SMALL = ["huangshan-cun", "runhe-youeryuan"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import REPO
-from generator.cache import portal_source, read_portal_source
-from generator.load import load_county
-from generator.views import portal_view, school_site
+from generator.county.cache import portal_source, read_portal_source
+from generator.records.load import load_county
+from generator.site.views import portal_view, school_site
 
 TODAY = date(2026, 11, 23)
 

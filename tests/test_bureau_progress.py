@@ -7,8 +7,8 @@ import io
 import re
 
 from generator.problems import Problem
-from generator.progress import Progress, duration_text
-from generator.pipeline import SchoolResult
+from generator.county.progress import Progress, duration_text
+from generator.county.results import SchoolResult
 
 
 class Clock:

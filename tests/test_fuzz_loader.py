@@ -19,10 +19,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from generator import models
-from generator.load import load_record, load_school
+from generator.records import models
+from generator.records.load import load_record, load_school
 from generator.problems import ContentError, Problems, Severity
-from generator.source import decode, parse
+from generator.records.source import decode, parse
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"

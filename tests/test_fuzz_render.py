@@ -21,11 +21,11 @@ from hypothesis import event, given, strategies as st
 from mkdocs.utils.meta import get_data
 
 from conftest import REPO
-from generator import models
-from generator.build import build_site
-from generator.load import load_county
-from generator.render import Layout, meta_text, render_portal, render_school
-from generator.views import nav_title, portal_view, school_site
+from generator.records import models
+from generator.site.mkdocs_build import build_site
+from generator.records.load import load_county
+from generator.site.render import Layout, meta_text, render_portal, render_school
+from generator.site.views import nav_title, portal_view, school_site
 from test_fuzz_loader import CORPUS, RECORD_FOLDERS, TEMPLATES, fuzz, generated, get_path
 
 TODAY = date(2026, 11, 23)
@@ -160,7 +160,7 @@ def test_accepted_text_is_rendered_escaped_on_the_pages(scratch, model, data):
     "<!-- c -->", "&lt;script&gt;", "\\<script>", "[x](https://example.org \"t\\\" onmouseover=alert(1)\")",
 ]) | st.text(max_size=30), min_size=1, max_size=8).map("\n\n".join))
 def test_markdown_bodies_become_allow_listed_html(scratch, body):
-    from generator.richtext import to_html
+    from generator.site.richtext import to_html
 
     html = str(to_html(body))
     soup = BeautifulSoup(html, "html.parser")

@@ -11,19 +11,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
 import gate_data as gd  # noqa: E402
-from generator import pii  # noqa: E402
+from generator.privacy import detect  # noqa: E402
 
-ALLOWED = frozenset({pii.phone_key("0599-6472106")}) | pii.PUBLIC_SERVICE_LINES
+ALLOWED = frozenset({detect.phone_key("0599-6472106")}) | detect.PUBLIC_SERVICE_LINES
 
 
-def hits(text: str, deny: pii.DenyList | None = None, allowed=ALLOWED) -> list[pii.Hit]:
-    folded = pii.fold(text)
-    found = pii.find_ids(folded) + pii.find_contacts(folded, allowed)
+def hits(text: str, deny: detect.DenyList | None = None, allowed=ALLOWED) -> list[detect.Hit]:
+    folded = detect.fold(text)
+    found = detect.find_ids(folded) + detect.find_contacts(folded, allowed)
     return found + (deny.find(folded) if deny else [])
 
 
 def labels(text: str, **kw) -> list[str]:
-    return [h.label for h in hits(text, **kw) if h.severity == pii.ERROR]
+    return [h.label for h in hits(text, **kw) if h.severity == detect.ERROR]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,18 +49,18 @@ ID_X = gd.id_ending_in_x()
 ])
 def test_id_numbers_are_found_in_every_disguise(written):
     found = [h for h in hits(f"学生的证件：{written}，请核对。") if h.label == "身份证号"]
-    assert [h.severity for h in found] == [pii.ERROR]
+    assert [h.severity for h in found] == [detect.ERROR]
     assert ID not in found[0].message and ID_X not in found[0].message
 
 
 def test_id_with_a_wrong_check_character_is_only_a_warning():
     found = hits(gd.bad_checksum(ID))
-    assert [(h.label, h.severity) for h in found] == [("身份证号", pii.WARNING)]
+    assert [(h.label, h.severity) for h in found] == [("身份证号", detect.WARNING)]
 
 
 def test_legacy_15_digit_id_is_a_warning():
     found = hits("旧证号 440106150307123 已作废")
-    assert [(h.label, h.severity) for h in found] == [("身份证号", pii.WARNING)]
+    assert [(h.label, h.severity) for h in found] == [("身份证号", detect.WARNING)]
 
 
 def test_id_is_masked_like_4401_stars_last_four():
@@ -138,8 +138,8 @@ def test_ordinary_numbers_are_not_flagged(prose):
 
 
 @pytest.fixture()
-def deny() -> pii.DenyList:
-    d = pii.DenyList()
+def deny() -> detect.DenyList:
+    d = detect.DenyList()
     d.add_name("林梓萱", "学生")
     d.add_name("欧阳若汐", "学生")
     d.add_name("林桂芬", "家长或监护人")
@@ -156,7 +156,7 @@ def deny() -> pii.DenyList:
 ])
 def test_register_names_are_found_in_every_disguise(deny, written):
     found = [h for h in hits(f"这次获奖的是{written}同学。", deny=deny) if h.label == "台账信息"]
-    assert found and found[0].severity == pii.ERROR
+    assert found and found[0].severity == detect.ERROR
     assert "林梓萱" not in found[0].message and "林**" in found[0].message
 
 
@@ -179,10 +179,10 @@ def test_words_the_school_lists_as_not_names_are_not_given_names(deny):
 
 
 def test_register_cells_are_read_as_names():
-    assert pii.clean_names("林桂芬（祖母）") == ["林桂芬"]
-    assert pii.clean_names("祖母：林桂芬、林德福") == ["林桂芬", "林德福"]
-    assert pii.clean_names("") == []
-    assert pii.split_name("欧阳若汐") == ("欧阳", "若汐")
+    assert detect.clean_names("林桂芬（祖母）") == ["林桂芬"]
+    assert detect.clean_names("祖母：林桂芬、林德福") == ["林桂芬", "林德福"]
+    assert detect.clean_names("") == []
+    assert detect.split_name("欧阳若汐") == ("欧阳", "若汐")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_register_cells_are_read_as_names():
 
 def test_jieba_names_outside_staff_are_found_and_staff_titles_and_places_are_not():
     text = "二年级的张小明和王芳一起参加，贺知远老师带队，王老师讲话，柳浪乡派出所民警到场。"
-    found = [w for _, w in pii.name_candidates(text, ["贺知远"], ["柳浪乡中心学校"])]
+    found = [w for _, w in detect.name_candidates(text, ["贺知远"], ["柳浪乡中心学校"])]
     assert "张小明" in found and "王芳" in found
     assert not {"贺知远", "王老师", "柳浪乡", "柳浪"} & set(found)
 
@@ -199,7 +199,7 @@ def test_jieba_names_outside_staff_are_found_and_staff_titles_and_places_are_not
 def test_jieba_is_quiet_on_ordinary_school_prose():
     prose = ("全校师生在活动室过元旦。校长讲了防溺水和薄冰的危险，提醒不要在柴草堆旁玩火。农忙时改为电话家访。"
              "植树节组织学生种桂花树，初中生课业重，宣传周举行法治讲座，安全检查严格执行。")
-    assert pii.name_candidates(prose, [], []) == []
+    assert detect.name_candidates(prose, [], []) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,8 +217,8 @@ def test_jieba_is_quiet_on_ordinary_school_prose():
     ("资助对象如下：张小明。", "受助名单"),
 ])
 def test_small_counts_crossings_and_recipient_lists_in_prose(sentence, label):
-    names = pii.name_candidates(sentence, [], [])
-    assert label in [h.label for h in pii.find_text_rules(sentence, 10, names)]
+    names = detect.name_candidates(sentence, [], [])
+    assert label in [h.label for h in detect.find_text_rules(sentence, 10, names)]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -231,8 +231,8 @@ def test_small_counts_crossings_and_recipient_lists_in_prose(sentence, label):
     "开学第一周，全体学生签订防溺水承诺书，建档率100%。",
 ])
 def test_ordinary_care_work_prose_passes(sentence):
-    names = pii.name_candidates(sentence, [], [])
-    assert pii.find_text_rules(sentence, 10, names) == []
+    names = detect.name_candidates(sentence, [], [])
+    assert detect.find_text_rules(sentence, 10, names) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_ordinary_care_work_prose_passes(sentence):
 
 def test_redact_masks_numbers_in_any_message_but_keeps_dates_and_terms():
     message = f"“{ID}” 不是有效日期；电话 138 0013 8000；邮箱 a1@qq.com；2025-09-08；2025-2026-1；共 126 人"
-    out = pii.redact(message)
+    out = detect.redact(message)
     assert ID not in out and "138 0013 8000" not in out and "a1@qq.com" not in out
     assert "2025-09-08" in out and "2025-2026-1" in out and "126" in out
 
@@ -262,11 +262,11 @@ _PIECES = st.sampled_from(["1", "3", "8", "0", "9", "X", "x", "+", "86", "6", "2
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(_PIECES, max_size=60).map("".join))
 def test_fast_passes_find_the_same_numbers_and_cards_as_a_whole_scan(text):
-    folded = pii.fold(text)
-    for pattern in (pii._ID18, pii._ID15, pii._MOBILE, pii._LANDLINE):
+    folded = detect.fold(text)
+    for pattern in (detect._ID18, detect._ID15, detect._MOBILE, detect._LANDLINE):
         assert [m.span() for m in folded.number_matches(pattern)] == [m.span() for m in pattern.finditer(folded.squeezed)]
-    cards = [m.span() for run in pii._CARD_RUN.finditer(folded.text) for m in pii._CARD.finditer(folded.text, *run.span())]
-    assert cards == [m.span() for m in pii._CARD.finditer(folded.text)]
+    cards = [m.span() for run in detect._CARD_RUN.finditer(folded.text) for m in detect._CARD.finditer(folded.text, *run.span())]
+    assert cards == [m.span() for m in detect._CARD.finditer(folded.text)]
     for offset in range(len(folded.squeezed)):  # the lazily built map back from the squeezed view
         assert folded.text[folded.unsqueeze(offset)] == folded.squeezed[offset]
 

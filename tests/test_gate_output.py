@@ -16,8 +16,8 @@ from conftest import REPO
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
 import gate_data as gd  # noqa: E402
-from generator import check  # noqa: E402
-from generator.load import load_county  # noqa: E402
+from generator.privacy import output_gate as check  # noqa: E402
+from generator.records.load import load_county  # noqa: E402
 
 SCHOOL = "huangshan-cun"
 ROWS = gd.children(6)

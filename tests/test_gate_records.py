@@ -15,7 +15,7 @@ from conftest import REPO, copy_demo, run_cli
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
 import gate_data as gd  # noqa: E402
-from generator.pipeline import check_county  # noqa: E402
+from generator.county.pipeline import check_county  # noqa: E402
 from generator.problems import Severity  # noqa: E402
 
 SCHOOL = "huangshan-cun"

@@ -12,9 +12,9 @@ from conftest import run_cli
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
 
 import gate_data as gd  # noqa: E402
-from generator import models  # noqa: E402
-from generator.register import deny_list, read_register  # noqa: E402
-from generator.source import read  # noqa: E402
+from generator.records import models  # noqa: E402
+from generator.privacy.child_register import deny_list, read_register  # noqa: E402
+from generator.records.source import read  # noqa: E402
 
 SCHOOL = "huangshan-cun"
 

@@ -1,5 +1,5 @@
 """Privacy gate, rules 5 and 6: small cells, complementary suppression and sensitive attributes,
-in suppress.py and in the summary tables and portal totals that views.py builds from them."""
+in suppression.py and in the summary tables and portal totals that views.py builds from them."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import models, suppress
-from generator.load import load_county
-from generator.views import _county_total, summary_view
+from generator.records import models
+
+from generator.privacy import suppression
+from generator.records.load import load_county
+from generator.site.views import _county_total, summary_view
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_small_cells_read_fewer_than_k_and_k_is_never_below_five():
-    assert suppress.cell(3, 10).text == "少于10人"
-    assert suppress.cell(0, 10).text == "少于10人"  # a true zero is small too
-    assert suppress.cell(10, 10).text == "10人"
-    assert suppress.cell(4, 3).text == "少于5人"  # a configured k of 3 is raised to 5
-    assert suppress.cell(None, 10).text == "—"
+    assert suppression.cell(3, 10).text == "少于10人"
+    assert suppression.cell(0, 10).text == "少于10人"  # a true zero is small too
+    assert suppression.cell(10, 10).text == "10人"
+    assert suppression.cell(4, 3).text == "少于5人"  # a configured k of 3 is raised to 5
+    assert suppression.cell(None, 10).text == "—"
 
 
 def _bounds(text: str, k: int, total: int) -> range:
@@ -36,7 +38,7 @@ def _bounds(text: str, k: int, total: int) -> range:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=40), min_size=2, max_size=6), st.integers(min_value=5, max_value=15))
 def test_no_suppressed_cell_can_be_recovered_from_a_published_total(values, k):
-    cells = suppress.cells_with_total(values, k)
+    cells = suppression.cells_with_total(values, k)
     total = sum(values)
     for value, c in zip(values, cells):
         assert c.suppressed or value >= k  # every small value is hidden
@@ -56,23 +58,23 @@ def test_no_suppressed_cell_can_be_recovered_from_a_published_total(values, k):
 
 
 def test_fewer_than_k_bounds_that_add_up_to_the_total_are_not_shown():
-    assert [c.text for c in suppress.cells_with_total([9, 9], 10)] == ["不公布", "不公布"]
-    assert [c.text for c in suppress.cells_with_total([9, 9, 30], 10)] == ["少于10人", "少于10人", "不公布"]
-    assert [c.text for c in suppress.cells_with_total([0, 0, 30], 10)] == ["少于10人", "少于10人", "不公布"]
-    assert [c.text for c in suppress.cells_with_total([3, 40, 25], 10)] == ["少于10人", "40人", "不公布"]
+    assert [c.text for c in suppression.cells_with_total([9, 9], 10)] == ["不公布", "不公布"]
+    assert [c.text for c in suppression.cells_with_total([9, 9, 30], 10)] == ["少于10人", "少于10人", "不公布"]
+    assert [c.text for c in suppression.cells_with_total([0, 0, 30], 10)] == ["少于10人", "少于10人", "不公布"]
+    assert [c.text for c in suppression.cells_with_total([3, 40, 25], 10)] == ["少于10人", "40人", "不公布"]
 
 
 def test_sensitive_attributes_need_both_has_and_has_not_at_least_k():
-    assert suppress.sensitive_cell(12, 40, 10).text == "12人"
-    assert suppress.sensitive_cell(9, 40, 10).text == "不公布"  # too few have it
-    assert suppress.sensitive_cell(35, 40, 10).text == "不公布"  # too few do not: “nearly all”
-    assert suppress.sensitive_cell(40, 40, 10).text == "不公布"  # 100 %
-    assert suppress.sensitive_cell(0, 40, 10).text == "不公布"  # 0 %
-    assert suppress.sensitive_cell(20, None, 10).text == "不公布"  # no group size, no way to know
+    assert suppression.sensitive_cell(12, 40, 10).text == "12人"
+    assert suppression.sensitive_cell(9, 40, 10).text == "不公布"  # too few have it
+    assert suppression.sensitive_cell(35, 40, 10).text == "不公布"  # too few do not: “nearly all”
+    assert suppression.sensitive_cell(40, 40, 10).text == "不公布"  # 100 %
+    assert suppression.sensitive_cell(0, 40, 10).text == "不公布"  # 0 %
+    assert suppression.sensitive_cell(20, None, 10).text == "不公布"  # no group size, no way to know
 
 
 def test_portal_totals_are_withheld_when_one_school_is_small_and_never_small_themselves():
-    assert suppress.total_over_parts([120, 7, 300], 10).text == "不公布"
+    assert suppression.total_over_parts([120, 7, 300], 10).text == "不公布"
     assert _county_total([120, 7, 300], 10) == "（有学校人数过少，合计不公布）"
     assert _county_total([120, 7, 8, 300], 10) == "435人"  # two small schools: their sum is not either one
     assert _county_total([3, 4], 10) == "少于10人"  # the county sum itself is a small cell
@@ -80,8 +82,8 @@ def test_portal_totals_are_withheld_when_one_school_is_small_and_never_small_the
 
 
 def _summary(data: dict):
-    from generator.load import Loaded
-    from generator.source import Document
+    from generator.records.load import Loaded
+    from generator.records.source import Document
 
     record = models.TermSummary.model_validate(data)
     return Loaded(record, record.term.code, "schools/x/summaries/x.yml", Document(data, {(): 1}))
@@ -138,9 +140,9 @@ def test_demo_county_summaries_publish_no_cell_below_k():
 def test_activity_participants_below_k_are_suppressed():
     from datetime import date
 
-    from generator.load import Loaded
-    from generator.source import Document
-    from generator.views import activity_view
+    from generator.records.load import Loaded
+    from generator.records.source import Document
+    from generator.site.views import activity_view
 
     def view(participants):
         data = {"title": "家访", "date": "2026-03-02", "kind": "家访", "term": "2025-2026-2", "summary": "家访。",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import models
-from generator.load import load_record, load_school
+from generator.records import models
+from generator.records.load import load_record, load_school
 from generator.problems import ContentError, Problems
-from generator.source import MAX_FILE_BYTES, decode, parse, read
+from generator.records.source import MAX_FILE_BYTES, decode, parse, read
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
 KIND_MODELS = {"activities": models.Activity, "policies": models.Policy, "resources": models.Resource,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from generator.load import SLUG, load_county, slug_problem, suggest_slug
+from generator.records.load import SLUG, load_county, slug_problem, suggest_slug
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.richtext import to_html
+from generator.site.richtext import to_html
 
 
 @pytest.mark.parametrize("body, html", [

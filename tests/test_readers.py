@@ -169,9 +169,9 @@ def test_calendar_lists_the_upcoming_events_in_china_time(demo_site, slug):
 
 def test_calendar_uid_survives_a_changed_time_and_title(data_root):
     """A subscribed calendar updates the event instead of adding a second one."""
-    from generator.ics import school_calendar
-    from generator.load import load_county
-    from generator.views import school_site
+    from generator.site.calendar import school_calendar
+    from generator.records.load import load_county
+    from generator.site.views import school_site
 
     today = date(2026, 11, 23)
 
@@ -411,9 +411,9 @@ def test_home_page_has_what_a_parent_needs_without_javascript(demo_site, slug):
 
 def test_without_a_site_url_nothing_points_to_a_made_up_host(data_root, tmp_path):
     """A bureau that has not set site_url yet: no QR code, no card images, relative feed links."""
-    from generator.load import load_county
-    from generator.render import Layout, render_school
-    from generator.views import school_site
+    from generator.records.load import load_county
+    from generator.site.render import Layout, render_school
+    from generator.site.views import school_site
 
     bureau = data_root / "content" / "bureau.yml"
     bureau.write_text(re.sub(r"(?m)^site_url: .*\n", "", bureau.read_text(encoding="utf-8")), encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import models
-from generator.load import load_county, load_record
+from generator.records import models
+from generator.records.load import load_county, load_record
 from generator.problems import Problems
 
 SCHOOL = """\

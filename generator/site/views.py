@@ -16,11 +16,11 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from . import models
-from .images import PhotoView, photo_views
-from .load import County, Loaded, SchoolRecords
-from .richtext import to_html
-from .suppress import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
+from generator.records import models
+from generator.privacy.photos import PhotoView, photo_views
+from generator.records.load import County, Loaded, SchoolRecords
+from generator.site.richtext import to_html
+from generator.privacy.suppression import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
 
 CN_DIGITS = "零一二三四五六七八九十"
 
@@ -141,7 +141,7 @@ class ActivityView:
     body_html: Markup
     path: str
     upcoming: bool
-    photos: tuple[PhotoView, ...] = ()  # only photos with consent and faces (images.photo_views)
+    photos: tuple[PhotoView, ...] = ()  # only photos with consent and faces (photos.photo_views)
 
 
 def participants_text(p: Optional[models.Participants], k: int) -> Optional[str]:
@@ -355,7 +355,7 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
     if d.amount_yuan is not None:
         donation_rows.append(Row("捐助金额", f"{d.amount_yuan:,.0f}元"))
     if d.recipients is not None:
-        # receiving aid is sensitive: never “all” or “none” of the students (suppress.sensitive_cell)
+        # receiving aid is sensitive: never “all” or “none” of the students (suppression.sensitive_cell)
         recipients = sensitive_cell(d.recipients, s.students_total, k)
         published.append(recipients)
         donation_rows.append(Row("受助学生", recipients.text))

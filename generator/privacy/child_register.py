@@ -4,7 +4,7 @@ copied into any output. It serves two purposes:
 1. `careportal aggregate` counts the term's figures from it and writes `summaries/<term>.yml`,
    already suppressed: a breakdown is written only when every cell reaches k, a sensitive
    attribute only when both the “has” and the “has not” counts reach k.
-2. Every name, ID number, phone and address in it becomes the gate's deny-list (pii.DenyList).
+2. Every name, ID number, phone and address in it becomes the gate's deny-list (detect.DenyList).
 
 Registers are CSV (UTF-8 or the GBK that Excel writes on Chinese Windows) or XLSX, with the
 Chinese column headers schools use: 姓名, 性别, 出生日期, 年级, 班级, 身份证号, 监护人, 监护人电话,
@@ -25,9 +25,10 @@ from typing import Optional
 
 import yaml
 
-from . import models
-from .pii import DenyList, clean_names
-from .problems import Problem, Severity
+from generator.records import models
+from generator.privacy.detect import DenyList, clean_names
+from generator.problems import ContentError, Problem, Severity
+from generator.records.source import parse, read
 
 PRIVATE = "private"
 REGISTER_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
@@ -299,12 +300,9 @@ def _numeric(value):
     return value
 
 
-def aggregate(root: Path, slug: str, term: str, k: int) -> Aggregate:
-    from .source import parse, read
-    from .problems import ContentError
-
+def aggregate(root: Path, slug: str, term: str, k: int, today: date) -> Aggregate:
     folder = root / "schools" / slug
-    term_code = models._to_term(term).code
+    term_code = models.to_term(term).code
     target = folder / "summaries" / f"{term_code}.yml"
     display = target.relative_to(root).as_posix()
     register = read_register(root, folder)
@@ -448,10 +446,8 @@ def aggregate(root: Path, slug: str, term: str, k: int) -> Aggregate:
         problems.append(Problem(display, 0, "students_total",
                                 "原文件里的在校学生总数（students_total）小于台账里的留守儿童人数，没有写入。请先改正 students_total"))
         return Aggregate(target, written, withheld, problems, False)
-    from .pipeline import build_date
-
-    header = (f"# 学期统计：{models._to_term(term_code).chinese()}\n"
-              f"# 留守儿童人数由 careportal aggregate 根据 private/ 里的台账统计（{build_date().isoformat()}），"
+    header = (f"# 学期统计：{models.to_term(term_code).chinese()}\n"
+              f"# 留守儿童人数由 careportal aggregate 根据 private/ 里的台账统计（{today.isoformat()}），"
               f"少于{k}人的分项已不写入。\n")
     text = header + yaml.safe_dump(_numeric(data), allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     try:

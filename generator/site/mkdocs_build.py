@@ -34,7 +34,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
 
-from .ids import opaque  # noqa: E402
+from generator.ids import opaque  # noqa: E402
 
 MATERIAL_ASSETS = Path(material.__file__).resolve().parent / "templates" / "assets"
 THEME_STORE = ".careportal-theme"  # in the output folder: the county's one copy of Material's assets
@@ -102,13 +102,13 @@ def quiet_mkdocs() -> None:
 def warm_up() -> None:
     """Pay a worker's one-off costs before its first school: imports and jieba's two
     dictionaries (the two-script one that rendering and search use, see hant.py, and the plain
-    one the privacy gate tags names with, see pii.py)."""
+    one the privacy gate tags names with, see detect.py)."""
     quiet_mkdocs()
-    from .hant import use_search_dictionary
-    from .pii import _posseg
+    from generator.site.hant import use_search_dictionary
+    from generator.privacy.detect import name_tagger
 
     use_search_dictionary()
-    _posseg()
+    name_tagger()
 
 
 def _plain_search_index(site_dir: Path) -> None:

@@ -284,7 +284,7 @@ class Term:
         return self.code
 
 
-def _to_term(value: Any) -> Any:
+def to_term(value: Any) -> Any:
     if isinstance(value, Term):
         return value
     if not isinstance(value, str):
@@ -296,7 +296,7 @@ def _to_term(value: Any) -> Any:
     raise _fail(f"“{value}” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）")
 
 
-TermCode = Annotated[Term, BeforeValidator(_to_term)]
+TermCode = Annotated[Term, BeforeValidator(to_term)]
 
 
 class _ChoiceOf:

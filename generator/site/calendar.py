@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from .ids import opaque
-from .views import ActivityView, SchoolSite
+from generator.ids import opaque
+from generator.site.views import ActivityView, SchoolSite
 
 TZ = "Asia/Shanghai"
 PRODID = "-//careportal//关爱留守儿童//ZH"

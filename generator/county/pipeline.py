@@ -11,70 +11,27 @@ was, and every other school still publishes.
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import hashlib
-import os
-import traceback
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import check
-from .build import build_site, publish_theme_assets
-from .cache import BuildCache, SchoolEntry, portal_source, published_id, read_portal_source
-from .load import County, SchoolRecords, load_bureau, load_county, load_school, school_folders
-from .problems import Problem, Problems, Severity
-from .publish import clean_staging, publish_files, remove_staging, staging_root, swap_in
-from .render import Layout, render_portal, render_school
-from .views import portal_view, school_site
-
-
-def build_date() -> date:
-    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return date.today()
-
-
-def default_work_dir(root: Path) -> Path:
-    """Intermediate files live outside the source tree, in the user's cache folder."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
-    return cache / "careportal" / digest
-
-
-@dataclass
-class SchoolResult:
-    slug: str
-    status: str  # built | unchanged | failed
-    problems: list[Problem] = field(default_factory=list)
-    pages: int = 0
-    gate: dict = field(default_factory=dict)  # its part of the gate report (check.school_report)
-
-    @property
-    def first_error(self) -> Optional[Problem]:
-        return next((p for p in self.problems if p.severity is Severity.ERROR), None)
-
-
-@dataclass
-class CountyReport:
-    county: County
-    schools: list[SchoolResult]
-    county_problems: list[Problem]
-    portal_published: bool  # the portal is online and up to date (rebuilt now or unchanged)
-    portal_rebuilt: bool = False
-    gate_report: Optional[Path] = None  # the privacy gate's JSON report (outside the published tree)
-
-    @property
-    def failed(self) -> bool:
-        return bool([p for p in self.county_problems if p.severity is Severity.ERROR]) or any(
-            r.status == "failed" for r in self.schools)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.schools if r.status == status)
+from generator.county import gate_report
+from generator.county.cache import BuildCache, SchoolEntry, published_id, read_portal_source
+from generator.county.publish import clean_staging, publish_files, remove_staging, swap_in
+from generator.county.results import CountyReport, SchoolResult, internal_error
+from generator.county.school_build import BuildContext, SchoolBuild, prepare
+from generator.county.settings import build_date, default_work_dir
+from generator.county.workers import run_builds
+from generator.privacy.context import redacted
+from generator.privacy.output_gate import check_portal
+from generator.privacy.records_gate import check_records
+from generator.problems import Problem, Severity, has_errors
+from generator.records.load import County, load_county, school_folders
+from generator.site.mkdocs_build import publish_theme_assets
+from generator.site.render import render_portal
+from generator.site.views import portal_view
 
 
 def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict[str, list[Problem]]]:
@@ -82,106 +39,11 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
     county = load_county(root)
     per_school = {}
     for records in county.schools:
-        found = check.redacted(records.problems)
+        found = redacted(records.problems)
         if records.ok and county.bureau:
-            found += check.check_records(county, records)
+            found += check_records(county, records)
         per_school[records.slug] = found
     return county, per_school
-
-
-def _internal_error(slug: str, stage: str, exc: BaseException) -> Problem:
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Problem(f"schools/{slug}/", 0, "", f"{stage}时出错（这是 careportal 的问题，不是您的内容有误，请联系技术人员）：{detail}")
-
-
-# ---------------------------------------------------------------------------------------------
-# One school
-
-
-@dataclass
-class BuildContext:
-    """What every school's build needs, prepared once per process (the main one and each worker)."""
-
-    root: Path
-    out: Path
-    layout: Layout
-    today: date
-    county: County  # the bureau and county-wide problems; `schools` is empty
-    theme_store: Optional[Path] = None  # the county's copy of Material's assets (build.publish_theme_assets)
-
-    @property
-    def staging(self) -> Path:
-        return staging_root(self.out)
-
-
-def prepare(root: Path, out: Path, work: Path, today: date) -> BuildContext:
-    problems = Problems()
-    bureau = load_bureau(root, problems)
-    county = County(root=root, bureau=bureau, problems=problems, schools=[])
-    return BuildContext(root, out, Layout.for_root(root, work), today, county)
-
-
-def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:
-    """The days [from, until) on which the school's pages are the same as on `today`.
-
-    Views read the build date only by comparing it with activity dates (upcoming or past, and the
-    newest past date as the site's "updated" date), so the pages can only change on an activity's
-    date or the day after; with no dated content at all the site is dated today itself."""
-    marks: set[date] = set()
-    for item in records.activities:
-        first = item.record.date.first_day
-        marks.update((first, first + timedelta(days=1)))
-    school = records.school.record if records.school else None
-    if (school is None or school.updated is None) and not any(m <= today for m in marks):
-        return today, today + timedelta(days=1)
-    start = max((m for m in marks if m <= today), default=date.min)
-    end = min((m for m in marks if m > today), default=date.max)
-    return start, end
-
-
-@dataclass
-class SchoolBuild:
-    """One school's run of every stage, as a worker sends it back to be published."""
-
-    result: SchoolResult
-    staged: Optional[Path] = None  # the finished site, ready to swap in (None when failed)
-    window: tuple[date, date] = (date.min, date.min)
-    portal: bytes = b""  # cache.PortalSource, pickled
-    portal_hash: str = ""
-
-
-def _has_error(problems: list[Problem]) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems)
-
-
-def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
-    """load → check → render → build → check the output, into staging/<slug>. Never raises."""
-    result = SchoolResult(slug, "failed")
-    try:
-        records = load_school(ctx.root, ctx.root / "schools" / slug)
-        result.problems += check.redacted(records.problems)
-        if not records.ok:
-            return SchoolBuild(result)
-        county = dataclasses.replace(ctx.county, schools=[records])
-        result.problems += check.check_records(county, records)
-        if _has_error(result.problems):
-            return SchoolBuild(result)
-        site = school_site(county, records, ctx.today)
-        staged = ctx.staging / slug
-        rendered = render_school(site, ctx.layout, staged)
-        result.pages = rendered.pages
-        for config in rendered.configs:
-            for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
-                result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
-        result.problems += check.check_output(county, records, staged)
-        if _has_error(result.problems):
-            return SchoolBuild(result)
-        result.status = "built"
-        result.gate = check.school_report(county, records, ctx.today)
-        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
-    except Exception as exc:  # a crash in one school must not stop the others
-        result.problems.append(_internal_error(slug, "生成网站", exc))
-        return SchoolBuild(result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,8 +78,6 @@ def build_county(
     `progress` is called with each school's result as it finishes; `plan` once, before the first
     build starts, with the number of schools to build, the number unchanged, and why all are
     rebuilt when that is the case (or None)."""
-    from .workers import run_builds  # workers imports this module
-
     root = root.resolve()
     out = out.resolve()
     work = (work or default_work_dir(root)).resolve()
@@ -267,7 +127,7 @@ def build_county(
                     swap_in(build.staged, target)
                 except Exception as exc:
                     result.status = "failed"
-                    result.problems.append(_internal_error(result.slug, "发布网站", exc))
+                    result.problems.append(internal_error(result.slug, "发布网站", exc))
                 else:
                     entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
                                         [p for p in result.problems if p.severity is not Severity.ERROR],
@@ -300,11 +160,11 @@ def _write_gate_report(cache: BuildCache, county: County, results: dict[str, Sch
                        county_problems: list[Problem], today: date) -> Optional[Path]:
     """The privacy gate's JSON report, in the work directory: never inside the published tree."""
     try:
-        report = check.gate_report(county, [results[s] for s in sorted(results)], county_problems,
+        report = gate_report.gate_report(county, [results[s] for s in sorted(results)], county_problems,
                                    datetime.now(timezone.utc).isoformat(timespec="seconds"), today)
-        return check.write_report(cache.dir / "gate-report.json", report)
+        return gate_report.write_report(cache.dir / "gate-report.json", report)
     except Exception as exc:  # the sites are published; a report that cannot be written is a warning
-        county_problems.append(_internal_error("", "写隐私检查报告", exc))
+        county_problems.append(internal_error("", "写隐私检查报告", exc))
         return None
 
 
@@ -342,9 +202,9 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
         render_portal(portal, ctx.layout, stage)
-        gate = check.check_portal(ctx.county, stage)
+        gate = check_portal(ctx.county, stage)
         county_problems += gate
-        if _has_error(gate):  # the previous portal stays online
+        if has_errors(gate):  # the previous portal stays online
             cache.store_portal_key(None)
             return False, (ctx.out / "index.html").is_file()
         publish_files(stage, ctx.out)

@@ -25,7 +25,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from .problems import ContentError
+from generator.problems import ContentError
 
 MAX_FILE_BYTES = 256 * 1024  # a record file; bodies beyond this belong in several records
 MAX_DEPTH = 20
@@ -136,7 +136,7 @@ _KEY_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):[^\s/]")
 @lru_cache(maxsize=1)
 def _field_names() -> frozenset[str]:
     """Every key a record may have: `title:abc` is a mistake, `javascript:alert` in a list is text."""
-    from . import models
+    from generator.records import models
 
     names, todo = set(), list(models.Record.__subclasses__())
     while todo:

@@ -8,7 +8,7 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-_STARTERS = Path(__file__).parent / "starters"
+_STARTERS = Path(__file__).parent / "starter_files"
 
 
 def _render(name: str, **values: str) -> str:

@@ -29,9 +29,9 @@ from typing import Any, Optional
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from .load import Loaded, SchoolRecords
-from .problems import Problem, Problems
-from .views import PORTAL_NEWS, SchoolSite
+from generator.records.load import Loaded, SchoolRecords
+from generator.problems import Problem, Problems
+from generator.site.views import PORTAL_NEWS, SchoolSite
 
 FORMAT = "careportal-cache-1"
 PACKAGE = Path(__file__).resolve().parent

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from .ids import opaque
-from .views import ActivityView, Portal, SchoolSite
+from generator.ids import opaque
+from generator.site.views import ActivityView, Portal, SchoolSite
 
 FEED_SIZE = 20
 CHINA = "+08:00"

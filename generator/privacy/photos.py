@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 
 from PIL import Image, ImageOps
 
-from .ids import opaque
+from generator.ids import opaque
 
 MAX_WIDTH = 1280
 MAX_SOURCE_BYTES = 40 * 1024 * 1024

@@ -531,7 +531,7 @@ _COMMON_WORD_FREQ = 100  # a two-character jieba word this frequent starts a com
 
 
 @lru_cache(maxsize=1)
-def _posseg():
+def name_tagger():
     """jieba with its own default dictionary: the process-wide one is switched for search (hant.py),
     and `check` must find the same names as `build`."""
     import logging
@@ -549,7 +549,7 @@ def name_candidates(text: str, allowed: Iterable[str], known: Iterable[str]) -> 
     """(offset, token) of words jieba tags as a person name, after dropping what is clearly not a
     child's name: declared staff, surname + title (王老师), place and institution names the
     county's own records contain, and ordinary dictionary words."""
-    tokenizer, freq = _posseg()
+    tokenizer, freq = name_tagger()
     allowed = [a for a in allowed if a]
     known = [k for k in known if k]
     found = []

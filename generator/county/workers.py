@@ -29,8 +29,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from .pipeline import BuildContext, SchoolBuild, SchoolResult, _internal_error, build_school, prepare
-from .problems import Problem
+from generator.county.results import SchoolResult, internal_error
+from generator.county.school_build import BuildContext, SchoolBuild, build_school, prepare
+from generator.problems import Problem
 
 _CTX: Optional[BuildContext] = None
 _PR_SET_PDEATHSIG = 1
@@ -55,7 +56,7 @@ def _init(root: Path, out: Path, work: Path, today: date, theme_store: Optional[
     global _CTX
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is handled by the main process
-    from .build import warm_up
+    from generator.site.mkdocs_build import warm_up
 
     warm_up()
     _CTX = prepare(root, out, work, today)
@@ -82,7 +83,7 @@ def run_builds(ctx: BuildContext, todo: list[tuple[str, str]], jobs: Optional[in
         return
     jobs = min(jobs or default_jobs(), len(todo))
     if jobs <= 1:
-        from .build import warm_up
+        from generator.site.mkdocs_build import warm_up
 
         warm_up()
         for slug, key in todo:
@@ -126,7 +127,7 @@ def _run_pool(ctx: BuildContext, slugs: list[str], jobs: int, window: int, keys:
                     running.clear()
                     return list(reversed(queue)), lost
                 except Exception as exc:  # pickling trouble and the like: this school only
-                    build = SchoolBuild(SchoolResult(slug, "failed", [_internal_error(slug, "生成网站", exc)]))
+                    build = SchoolBuild(SchoolResult(slug, "failed", [internal_error(slug, "生成网站", exc)]))
                 publish(build, keys[slug])
         return [], []
     finally:

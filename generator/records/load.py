@@ -20,9 +20,9 @@ from typing import Generic, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import models
-from .problems import ContentError, Problem, Problems, Severity
-from .source import Document, read
+from generator.records import models
+from generator.problems import ContentError, Problem, Problems, Severity
+from generator.records.source import Document, read
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 RECORD_DIRS = {

@@ -19,13 +19,14 @@ from typing import Callable, Optional
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .ics import school_calendar
-from .feeds import county_feed, school_feed
-from .hant import to_hant, use_search_dictionary
-from .ids import opaque
-from .images import write_photos
-from .notice import qr_svg
-from .views import Portal, SchoolSite, nav_title
+from generator.site.calendar import school_calendar
+from generator.site.feeds import county_feed, school_feed
+from generator.site.hant import to_hant, use_search_dictionary
+from generator import theme as theme_files
+from generator.ids import opaque
+from generator.privacy.photos import write_photos
+from generator.site.qr import qr_svg
+from generator.site.views import Portal, SchoolSite, nav_title
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,7 @@ class Layout:
 
     @classmethod
     def for_root(cls, root: Path, work: Path) -> "Layout":
-        repo = Path(__file__).resolve().parent.parent
-        theme = root / "theme" if (root / "theme" / "pages").is_dir() else repo / "theme"
-        base = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else repo / "mkdocs.yml"
-        return cls(root=root, theme=theme, base_config=base, work=work)
+        return cls(root=root, theme=theme_files.theme_dir(root), base_config=theme_files.base_config(root), work=work)
 
 
 def meta_text(text: str) -> str:

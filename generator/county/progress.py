@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Optional, TextIO
 
-from .pipeline import SchoolResult
+from generator.county.results import SchoolResult
 
 
 def duration_text(seconds: float) -> str:

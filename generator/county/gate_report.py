@@ -1,0 +1,101 @@
+"""The gate report of one county build: rules run, per school its status, findings (masked)
+and suppressed cells, the portal's findings; written as JSON outside the published tree."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from generator.privacy import detect
+from generator.privacy.context import school_register
+from generator.privacy.suppression import effective_k
+from generator.problems import Problem, Severity
+from generator.records.load import County, SchoolRecords, load_school
+from generator.site.views import activity_view, summary_view
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+def suppression_log(county: County, records: SchoolRecords, today=None) -> list[dict]:
+    """Which published counts about children were suppressed, and why (no values)."""
+    k = effective_k(county.min_cell)
+    log = []
+    for item in records.summaries:
+        view = summary_view(item, k)
+        for table in view.tables:
+            for row in table.rows:
+                reason = "少于k" if row.value.startswith("少于") else ("不公布" if "不公布" in row.value else None)
+                if reason:
+                    log.append({"file": item.path, "table": table.title, "cell": row.label, "shown": row.value,
+                                "reason": reason})
+    for item in records.activities:
+        view = activity_view(item, k, today or date.today())
+        if view.participants and "少于" in view.participants:
+            log.append({"file": item.path, "table": "参加人数", "cell": item.slug, "shown": view.participants,
+                        "reason": "少于k"})
+    return log
+
+
+def findings(problems: Iterable[Problem]) -> list[dict]:
+    return [{"file": p.path, "line": p.line, "rule": detect.LABELS.get(p.rule), "label": p.rule or p.field or "",
+             "severity": p.severity.value, "message": detect.redact(p.message)} for p in problems]
+
+
+STATUS = {"built": "已发布", "unchanged": "未改动（沿用已发布的网站）", "failed": "未发布（原来的网站保持不变）"}
+
+
+def school_report(county: County, records: SchoolRecords, today=None) -> dict:
+    """A built school's part of the gate report (register sizes, suppressed cells), made while its
+    records are at hand and kept with it in the build cache: the report of a run where most
+    schools are unchanged then reads no school's records again."""
+    return {"register": school_register(county.root, records.folder)[2],
+            "suppressed": suppression_log(county, records, today) if records.ok else []}
+
+
+def gate_report(county: County, results: Iterable, county_problems: Iterable[Problem] = (),
+                generated: str = "", today=None) -> dict:
+    """The machine-readable report of one build: rules run, per school its status, findings
+    (masked) and suppressed cells, and the portal's findings. `results` are pipeline
+    SchoolResults (slug, status, problems)."""
+    schools = []
+    for result in results:
+        folder = county.root / "schools" / result.slug
+        entry = {"slug": result.slug, "status": result.status, "status_text": STATUS.get(result.status, result.status)}
+        recorded = getattr(result, "gate", None) or {}  # what the school's build found (kept in the cache)
+        if "register" in recorded:
+            entry["register"] = recorded["register"]
+        elif folder.is_dir():
+            entry["register"] = school_register(county.root, folder)[2]
+        problems = list(result.problems)
+        entry["errors"] = sum(1 for p in problems if p.severity is Severity.ERROR)
+        entry["warnings"] = sum(1 for p in problems if p.severity is Severity.WARNING)
+        entry["findings"] = findings(problems)
+        if result.status != "failed" and "suppressed" in recorded:
+            entry["suppressed"] = recorded["suppressed"]
+        elif result.status != "failed" and folder.is_dir():
+            records = load_school(county.root, folder)
+            entry["suppressed"] = suppression_log(county, records, today) if records.ok else []
+        schools.append(entry)
+    portal = [p for p in county_problems if p.path.startswith("（全县首页）")]
+    return {
+        "generator": "careportal privacy gate",
+        "generated": generated,
+        "k": effective_k(county.min_cell),
+        "rules": [{"id": number, "name": name} for number, name in detect.RULES.items()],
+        "schools": schools,
+        "portal": {"findings": findings(portal), "errors": sum(1 for p in portal if p.severity is Severity.ERROR)},
+        "county_findings": findings(p for p in county_problems if p not in portal),
+    }
+
+
+def write_report(path: Path, report: dict) -> Path:
+    """Write the report atomically (every message in it is already masked)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

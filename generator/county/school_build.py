@@ -1,0 +1,105 @@
+"""One school's build, every stage into a staging folder: load → check records → render →
+MkDocs → check output. Run in the main process or in a worker (workers.py); never raises."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Optional
+
+from generator.county import gate_report
+from generator.county.cache import portal_source
+from generator.county.publish import staging_root
+from generator.county.results import SchoolResult, internal_error
+from generator.privacy.context import redacted
+from generator.privacy.output_gate import check_output
+from generator.privacy.records_gate import check_records
+from generator.problems import Problem, Problems, Severity, has_errors
+from generator.records.load import County, SchoolRecords, load_bureau, load_school
+from generator.site.mkdocs_build import build_site
+from generator.site.render import Layout, render_school
+from generator.site.views import school_site
+
+
+@dataclass
+class BuildContext:
+    """What every school's build needs, prepared once per process (the main one and each worker)."""
+
+    root: Path
+    out: Path
+    layout: Layout
+    today: date
+    county: County  # the bureau and county-wide problems; `schools` is empty
+    theme_store: Optional[Path] = None  # the county's copy of Material's assets (build.publish_theme_assets)
+
+    @property
+    def staging(self) -> Path:
+        return staging_root(self.out)
+
+
+def prepare(root: Path, out: Path, work: Path, today: date) -> BuildContext:
+    problems = Problems()
+    bureau = load_bureau(root, problems)
+    county = County(root=root, bureau=bureau, problems=problems, schools=[])
+    return BuildContext(root, out, Layout.for_root(root, work), today, county)
+
+
+def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:
+    """The days [from, until) on which the school's pages are the same as on `today`.
+
+    Views read the build date only by comparing it with activity dates (upcoming or past, and the
+    newest past date as the site's "updated" date), so the pages can only change on an activity's
+    date or the day after; with no dated content at all the site is dated today itself."""
+    marks: set[date] = set()
+    for item in records.activities:
+        first = item.record.date.first_day
+        marks.update((first, first + timedelta(days=1)))
+    school = records.school.record if records.school else None
+    if (school is None or school.updated is None) and not any(m <= today for m in marks):
+        return today, today + timedelta(days=1)
+    start = max((m for m in marks if m <= today), default=date.min)
+    end = min((m for m in marks if m > today), default=date.max)
+    return start, end
+
+
+@dataclass
+class SchoolBuild:
+    """One school's run of every stage, as a worker sends it back to be published."""
+
+    result: SchoolResult
+    staged: Optional[Path] = None  # the finished site, ready to swap in (None when failed)
+    window: tuple[date, date] = (date.min, date.min)
+    portal: bytes = b""  # cache.PortalSource, pickled
+    portal_hash: str = ""
+
+
+def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
+    """load → check → render → build → check the output, into staging/<slug>. Never raises."""
+    result = SchoolResult(slug, "failed")
+    try:
+        records = load_school(ctx.root, ctx.root / "schools" / slug)
+        result.problems += redacted(records.problems)
+        if not records.ok:
+            return SchoolBuild(result)
+        county = dataclasses.replace(ctx.county, schools=[records])
+        result.problems += check_records(county, records)
+        if has_errors(result.problems):
+            return SchoolBuild(result)
+        site = school_site(county, records, ctx.today)
+        staged = ctx.staging / slug
+        rendered = render_school(site, ctx.layout, staged)
+        result.pages = rendered.pages
+        for config in rendered.configs:
+            for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
+                result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
+        result.problems += check_output(county, records, staged)
+        if has_errors(result.problems):
+            return SchoolBuild(result)
+        result.status = "built"
+        result.gate = gate_report.school_report(county, records, ctx.today)
+        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
+    except Exception as exc:  # a crash in one school must not stop the others
+        result.problems.append(internal_error(slug, "生成网站", exc))
+        return SchoolBuild(result)

@@ -1,0 +1,146 @@
+"""What the privacy gate knows about a school (or the whole county, for the portal): its
+register's deny-list, the numbers it may publish, its staff and place names, the site's address;
+and the scanning of one folded text with rules 1–3. Used by the records gate and the output gate."""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.parse
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from generator.privacy import detect
+from generator.privacy.child_register import deny_list, read_register, register_files
+from generator.privacy.suppression import effective_k
+from generator.problems import Problem, Problems, Severity
+from generator.records.load import County, SchoolRecords, load_school, school_folders
+
+
+SEVERITY = {detect.ERROR: Severity.ERROR, detect.WARNING: Severity.WARNING}
+
+# ---------------------------------------------------------------------------------------------
+# What the gate knows about a school
+
+
+@dataclass
+class Context:
+    k: int
+    deny: detect.DenyList
+    register_problems: list[Problem]
+    register_info: dict
+    allowed_phones: frozenset[str]
+    email_domains: tuple[str, ...]
+    staff: tuple[str, ...]
+    known: tuple[str, ...]  # institution and place names of the county, not persons
+    site_prefix: str  # the URL path of the site when site_url is set, e.g. /huangshan-cun/
+    site_host: Optional[str] = None  # the bureau's host name (site_url), the only host pages may load from
+
+
+def _school_numbers(records: SchoolRecords) -> list[str]:
+    if records.school is None:
+        return []
+    record = records.school.record
+    numbers = [record.family_phone.number] + [c.phone for c in record.contacts]
+    return numbers + [r.record.contact.phone for r in records.resources if r.record.contact]
+
+
+def declared_phones(county: County, records: Optional[SchoolRecords] = None) -> frozenset[str]:
+    """The numbers a school's site may show: its own declared institutional numbers (school.yml
+    and its resources' contacts), the bureau's, and public service lines. Without `records`:
+    every school of the county (the portal)."""
+    numbers = [county.bureau.record.contact.phone] if county.bureau else []
+    for school in ([records] if records is not None else county.schools):
+        numbers += _school_numbers(school)
+    return frozenset({detect.phone_key(n) for n in numbers} | detect.PUBLIC_SERVICE_LINES)
+
+
+def _known_places(county: County, records: SchoolRecords) -> tuple[str, ...]:
+    """Names of the bureau, the school, its township, address and rooms: not persons."""
+    known = []
+    if county.bureau:
+        b = county.bureau.record
+        known += [b.name, b.region.province, b.region.city, b.region.county, b.address or ""]
+    if records.school is not None:
+        s = records.school.record
+        known += [s.name, s.township, s.address, s.family_phone.location or ""] + [c.role for c in s.contacts]
+    known += [r.record.name for r in records.resources] + [r.record.location for r in records.resources]
+    return tuple(sorted({k for k in known if k}))
+
+
+def _site_host(county: County) -> Optional[str]:
+    url = county.bureau.record.site_url if county.bureau else None
+    return urllib.parse.urlparse(url).hostname if url else None
+
+
+def _site_prefix(county: County, slug: str = "") -> str:
+    url = county.bureau.record.site_url if county.bureau else None
+    base = urllib.parse.urlparse(url).path.rstrip("/") if url else ""
+    return f"{base}/{slug}/" if slug else f"{base}/"
+
+
+def _register_key(folder: Path) -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in register_files(folder))
+
+
+@lru_cache(maxsize=64)
+def _register_cached(root: str, folder: str, key: tuple):
+    register = read_register(Path(root), Path(folder))
+    deny = deny_list(register)
+    info = {"files": len(register.files), "rows": len(register.rows), **deny.summary()}
+    return deny, register.problems, info
+
+
+def school_register(root: Path, folder: Path) -> tuple[detect.DenyList, list[Problem], dict]:
+    """The school's deny-list, the problems reading its register, and sizes for the report."""
+    return _register_cached(str(root), str(folder), _register_key(folder))
+
+
+def context(county: County, records: SchoolRecords) -> Context:
+    deny, problems, info = school_register(county.root, records.folder)
+    staff = tuple(records.school.record.staff_names) if records.school else ()
+    host = _site_host(county)
+    return Context(
+        k=effective_k(county.min_cell), deny=deny, register_problems=list(problems), register_info=info,
+        allowed_phones=declared_phones(county, records), email_domains=(host,) if host else (), staff=staff,
+        known=_known_places(county, records), site_prefix=_site_prefix(county, records.slug), site_host=host,
+    )
+
+
+def county_context(county: County) -> Context:
+    """The portal's context: every school folder's deny-list and declared numbers at once (read
+    from disk, so it does not matter which schools `county` holds)."""
+    deny = detect.DenyList()
+    numbers = set(declared_phones(county, SchoolRecords("", county.root)))
+    staff: list[str] = []
+    for folder in school_folders(county.root, Problems()):
+        one, _, _ = school_register(county.root, folder)
+        deny.merge(one)
+        records = (next((r for r in county.schools if r.folder == folder), None)
+                   or load_school(county.root, folder, kinds=("resources",)))  # what _school_numbers reads
+        numbers |= {detect.phone_key(n) for n in _school_numbers(records)}
+        staff += records.school.record.staff_names if records.school else []
+    host = _site_host(county)
+    return Context(effective_k(county.min_cell), deny, [], deny.summary(), frozenset(numbers),
+                   (host,) if host else (), tuple(staff), (), _site_prefix(county), host)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning text
+
+
+def redacted(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems with anything that looks like an ID, phone, card or e-mail masked in the message
+    (a schema error may quote what was typed in the wrong field)."""
+    return [dataclasses.replace(p, message=detect.redact(p.message)) for p in problems]
+
+
+def problem_from_hit(path: str, line: int, hit: detect.Hit) -> Problem:
+    return Problem(path, line, "", detect.redact(hit.message), SEVERITY[hit.severity], hit.label)
+
+
+def scan_patterns(folded: detect.Folded, ctx: Context, thorough: bool = True) -> list[detect.Hit]:
+    """Rules 1–3 over one folded text."""
+    return (ctx.deny.find(folded) + detect.find_ids(folded)
+            + detect.find_contacts(folded, ctx.allowed_phones, ctx.email_domains, thorough))

@@ -1,0 +1,112 @@
+"""The privacy gate on records: every record file of a school is read before anything is
+rendered (register deny-list, IDs, phones, e-mails, bank cards, person names, small counts and
+sensitive attributes in prose, recipient lists, photo consent). Findings name file and line."""
+
+from __future__ import annotations
+
+import re
+
+from generator.privacy import detect, photos
+from generator.privacy.context import Context, context, problem_from_hit, scan_patterns
+from generator.problems import Problem, Severity
+from generator.records.load import County, Loaded, SchoolRecords
+
+
+
+def _strings(data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, path + (index,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
+    line = item.doc.lines.get(path) or item.line_of(*path)
+    text = raw_lines[line - 1] if 0 < line <= len(raw_lines) else ""
+    return line + 1 if re.search(r"[|>][+-]?\s*(#.*)?$", text) else line
+
+
+def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
+    path = county.root / item.path
+    raw = path.read_text(encoding="utf-8-sig", errors="replace")
+    raw_lines = raw.split("\n")
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+
+    def add(line: int, hit: detect.Hit, per_line: bool = True) -> None:
+        key = (hit.label, hit.masked or hit.message, line if per_line else 0)
+        if key in seen or (hit.masked and (hit.label, hit.masked, "any") in seen):
+            return
+        seen.add(key)
+        if hit.masked:
+            seen.add((hit.label, hit.masked, "any"))
+        problems.append(problem_from_hit(item.path, line, hit))
+
+    # the file as written (comments included): rules 1–3
+    folded = detect.fold(raw)
+    for hit in scan_patterns(folded, ctx):
+        add(folded.line(hit.start), hit)
+    # each value as parsed (YAML escapes decoded): rules 1–3 again, then 4–7 on prose
+    for value_path, value in _strings(item.doc.data):
+        first = _value_first_line(item, raw_lines, value_path)
+        one = detect.fold(value, first)
+        for hit in scan_patterns(one, ctx):
+            add(one.line(hit.start), hit)
+        names = detect.name_candidates(one.text, ctx.staff, ctx.known)
+        for offset, word in names:
+            if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
+                continue  # part of a register name: already an error of rule 1
+            add(one.line(offset), detect.Hit(offset, "人名",
+                                          f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
+                                          "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
+                                          detect.WARNING, detect.mask_name(word)))
+        for hit in detect.find_text_rules(one.text, ctx.k, names):
+            add(one.line(hit.start), hit)
+    return problems
+
+
+def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Problem]:
+    """Rules that look at fields, not text: photo consent (8), sensitive attributes (6)."""
+    problems = []
+    record = item.record
+    for index, photo in enumerate(getattr(record, "photos", None) or []):
+        line = item.line_of("photos", index)
+        faces = getattr(photo.faces, "value", photo.faces)
+        why = photos.refusal(photo.consent, faces)
+        if why:
+            problems.append(Problem(item.path, line, "", why, Severity.ERROR, "照片"))
+            continue
+        try:
+            photos.prepare(photos.resolve(records.folder, photo.file))
+        except photos.PhotoError as exc:
+            problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", str(exc), Severity.ERROR, "照片"))
+        except OSError:
+            problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", "照片文件读不出来", Severity.ERROR, "照片"))
+    for index, entry in enumerate(getattr(record, "sensitive", None) or []):
+        crossed = detect.qualifier_in(entry.attribute)
+        if crossed:
+            problems.append(Problem(item.path, item.line_of("sensitive", index, "attribute"), "", detect.redact(
+                f"敏感情况只能按全校合计公布，不能按年级、班级或性别分开（这里写了“{crossed}”）"), Severity.ERROR, "敏感信息"))
+    return problems
+
+
+def _items(records: SchoolRecords) -> list[Loaded]:
+    items: list[Loaded] = [records.school] if records.school else []
+    return (items + list(records.activities) + list(records.policies) + list(records.resources)
+            + list(records.summaries) + list(records.letters))
+
+
+def check_records(county: County, records: SchoolRecords) -> list[Problem]:
+    """The gate over a school's records, before anything is rendered."""
+    ctx = context(county, records)
+    problems = list(ctx.register_problems)
+    for item in _items(records):
+        problems += _check_file(item, county, ctx)
+        problems += _structural(item, records, ctx)
+    return problems
+
+
