@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from generator.records.kinds import KINDS
 from generator.records.load import SLUG, load_county
 from generator.county.pipeline import build_county, check_county
 from generator.county.settings import build_date, default_work_dir
@@ -106,8 +107,7 @@ def check(root: Path) -> None:
     if errors:
         click.echo(f"发现 {errors} 个问题{f'、{warnings} 个提醒' if warnings else ''}，请按上面的提示修改。", err=True)
         sys.exit(1)
-    records = sum(len(s.activities) + len(s.policies) + len(s.resources) + len(s.summaries) + len(s.letters)
-                  for s in county.schools)
+    records = sum(len(s.of(kind)) for kind in KINDS for s in county.schools)
     click.echo(f"检查通过：{len(county.schools)} 所学校，{records} 条记录。" + (f"有 {warnings} 个提醒。" if warnings else ""))
 
 

@@ -29,6 +29,7 @@ from typing import Any, Optional
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from generator.records.kinds import FOLDERS
 from generator.records.load import Loaded, SchoolRecords
 from generator.problems import Problem, Problems
 from generator.site.views import PORTAL_NEWS, SchoolSite
@@ -234,8 +235,8 @@ class PortalSource:
     records: SchoolRecords
 
 
-# Lists of SchoolSite the portal does not read.
-NOT_ON_PORTAL = ("activities", "months", "kinds", "policies", "resources", "summaries", "care_rooms", "letters")
+# Lists of SchoolSite the portal does not read: every record kind's views, and their groupings.
+NOT_ON_PORTAL = (*FOLDERS, "months", "kinds", "care_rooms")
 
 
 def _without_bodies(value: Any, memo: dict[int, Any]) -> Any:

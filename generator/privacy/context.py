@@ -118,7 +118,7 @@ def county_context(county: County) -> Context:
         one, _, _ = school_register(county.root, folder)
         deny.merge(one)
         records = (next((r for r in county.schools if r.folder == folder), None)
-                   or load_school(county.root, folder, kinds=("resources",)))  # what _school_numbers reads
+                   or load_school(county.root, folder, only=("resources",)))  # what _school_numbers reads
         numbers |= {detect.phone_key(n) for n in _school_numbers(records)}
         staff += records.school.record.staff_names if records.school else []
     host = _site_host(county)

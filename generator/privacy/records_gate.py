@@ -94,17 +94,11 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
     return problems
 
 
-def _items(records: SchoolRecords) -> list[Loaded]:
-    items: list[Loaded] = [records.school] if records.school else []
-    return (items + list(records.activities) + list(records.policies) + list(records.resources)
-            + list(records.summaries) + list(records.letters))
-
-
 def check_records(county: County, records: SchoolRecords) -> list[Problem]:
     """The gate over a school's records, before anything is rendered."""
     ctx = context(county, records)
     problems = list(ctx.register_problems)
-    for item in _items(records):
+    for item in records.all_records():
         problems += _check_file(item, county, ctx)
         problems += _structural(item, records, ctx)
     return problems

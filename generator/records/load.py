@@ -16,38 +16,19 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Optional, TypeVar
+from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.records import models
+from generator.records import kinds, models, rules
+from generator.records.loaded import Loaded
 from generator.problems import ContentError, Problem, Problems, Severity
-from generator.records.source import Document, read
-
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-RECORD_DIRS = {
-    "activities": models.Activity,
-    "policies": models.Policy,
-    "resources": models.Resource,
-    "summaries": models.TermSummary,
-    "letters": models.Letter,
-}
-KNOWN_SCHOOL_ENTRIES = set(RECORD_DIRS) | {"school.yml", "photos", "private", "README.md"}
+from generator.records.source import read
 
 T = TypeVar("T", bound=BaseModel)
 
-
-@dataclass(frozen=True)
-class Loaded(Generic[T]):
-    """A record with where it came from: its slug (file name), its file and the line of each key."""
-
-    record: T
-    slug: str
-    path: str
-    doc: Document
-
-    def line_of(self, *path) -> int:
-        return self.doc.line_of(tuple(path))
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+KNOWN_SCHOOL_ENTRIES = set(kinds.FOLDERS) | {"school.yml", "photos", "private", "README.md"}
 
 
 @dataclass
@@ -66,10 +47,18 @@ class SchoolRecords:
     def ok(self) -> bool:
         return self.school is not None and not self.problems.errors
 
+    def of(self, kind: "kinds.RecordKind") -> list[Loaded]:
+        """This school's records of one kind (a list of the registry's folder name)."""
+        return getattr(self, kind.folder)
+
+    def all_records(self) -> list[Loaded]:
+        """school.yml, then every record of every kind, in the registry's order."""
+        return ([self.school] if self.school else []) + [item for kind in kinds.KINDS for item in self.of(kind)]
+
     def files(self) -> list[Path]:
         """Every input file this school's site depends on (records and photos)."""
         found = [self.folder / "school.yml"]
-        for name in list(RECORD_DIRS) + ["photos"]:
+        for name in list(kinds.FOLDERS) + ["photos"]:
             folder = self.folder / name
             if folder.is_dir():
                 found.extend(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
@@ -326,58 +315,6 @@ def _record_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Cross-field checks that pydantic cannot place on a line by itself
-
-
-def _check_summary(item: Loaded[models.TermSummary], problems: Problems) -> None:
-    s = item.record
-    if item.slug != s.term.code:
-        problems.add(Problem(item.path, item.line_of("term"), "term",
-                             f"文件名应与学期一致：学期是 {s.term.code}，文件应命名为 {s.term.code}.yml"))
-    lb = s.left_behind
-    if lb.both_parents_away is not None and lb.one_parent_away is not None:
-        if lb.both_parents_away + lb.one_parent_away != lb.total:
-            problems.add(Problem(item.path, item.line_of("left_behind", "both_parents_away"), "left_behind",
-                                 f"父母双方外出（{lb.both_parents_away}）加单方外出（{lb.one_parent_away}）应等于留守儿童总数（{lb.total}）"))
-    if lb.by_grade_band and sum(b.count for b in lb.by_grade_band) != lb.total:
-        problems.add(Problem(item.path, item.line_of("left_behind", "by_grade_band"), "left_behind.by_grade_band",
-                             f"各学段人数之和（{sum(b.count for b in lb.by_grade_band)}）应等于留守儿童总数（{lb.total}）"))
-    if s.students_total is not None and lb.total > s.students_total:
-        problems.add(Problem(item.path, item.line_of("left_behind", "total"), "left_behind.total",
-                             f"留守儿童人数（{lb.total}）不能超过在校学生总数（{s.students_total}）"))
-
-
-def _check_school(school: Loaded[models.School], problems: Problems) -> None:
-    group = school.record.leading_group
-    allowed = set(school.record.staff_names)
-    for index, member in enumerate(group.members if group else []):
-        if member.name and member.name not in allowed:
-            problems.add(Problem(school.path, school.line_of("leading_group", "members", index, "name"),
-                                 f"leading_group.members[{index}].name",
-                                 f"“{member.name}”不在 staff_names（可公开的教职工姓名）里。只有本人同意公开的姓名才能写，"
-                                 "请加到 staff_names，或删掉姓名只写岗位"))
-
-
-def _check_resource(item: Loaded[models.Resource], problems: Problems) -> None:
-    for index, hours in enumerate(item.record.hours):
-        if hours.end <= hours.start:
-            problems.add(Problem(item.path, item.line_of("hours", index, "end"), f"hours[{index}].end",
-                                 f"结束时间 {hours.end} 应晚于开始时间 {hours.start}"))
-
-
-LETTER_ONE_PAGE = 600  # characters of body and asks that print on one A4 sheet (test_browser, the demo letters)
-
-
-def _check_letter(item: Loaded[models.Letter], problems: Problems) -> None:
-    r = item.record
-    length = len(re.sub(r"\s", "", r.body)) + sum(len(ask) for ask in r.asks)
-    if length > LETTER_ONE_PAGE:
-        problems.add(Problem(item.path, item.line_of("body"), "body",
-                             f"这封信的正文和“请您做到”共 {length} 字，打印出来可能超过一张 A4 纸（网上看不受影响）。"
-                             f"想印在一张纸上，请删到 {LETTER_ONE_PAGE} 字以内", Severity.WARNING))
-
-
-# ---------------------------------------------------------------------------------------------
 # Whole tree
 
 
@@ -413,8 +350,8 @@ def school_folders(root: Path, problems: Problems) -> list[Path]:
     return folders
 
 
-def load_school(root: Path, folder: Path, kinds: Optional[tuple[str, ...]] = None) -> SchoolRecords:
-    """One school's records; with `kinds` (names of RECORD_DIRS), school.yml and those only."""
+def load_school(root: Path, folder: Path, only: Optional[tuple[str, ...]] = None) -> SchoolRecords:
+    """One school's records; with `kinds` (record folders, see kinds.py), school.yml and those only."""
     records = SchoolRecords(slug=folder.name, folder=folder)
     problems = records.problems
     school_file = folder / "school.yml"
@@ -427,43 +364,35 @@ def load_school(root: Path, folder: Path, kinds: Optional[tuple[str, ...]] = Non
     else:
         records.school = load_record(root, school_file, models.School, problems)
         if records.school:
-            _check_school(records.school, problems)
+            rules.check_school(records.school, problems)
     for entry in sorted(folder.iterdir()):
         if entry.name not in KNOWN_SCHOOL_ENTRIES and not entry.name.startswith(".") \
                 and _split_record_name(entry.name)[0].lower() != "school":
             problems.add(Problem(_relative(root, entry), 0, "",
-                                 f"不认识的文件或文件夹，已忽略。学校文件夹里可以有：school.yml、{'、'.join(RECORD_DIRS)}、photos",
+                                 f"不认识的文件或文件夹，已忽略。学校文件夹里可以有：school.yml、{'、'.join(kinds.FOLDERS)}、photos",
                                  Severity.WARNING))
-    for name, model in RECORD_DIRS.items():
-        if kinds is not None and name not in kinds:
+    for kind in kinds.KINDS:
+        if only is not None and kind.folder not in only:
             continue
-        sub = folder / name
+        sub = folder / kind.folder
         if sub.is_symlink():
             problems.add(Problem(_relative(root, sub) + "/", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))
             continue
         if not sub.is_dir():
             continue
-        bucket = getattr(records, name)
+        bucket = records.of(kind)
         for path in _record_files(root, sub, problems):
-            item = load_record(root, path, model, problems)
+            item = load_record(root, path, kind.model, problems)
             if item is not None:
                 bucket.append(item)
-    for item in records.summaries:
-        _check_summary(item, problems)
-    for item in records.resources:
-        _check_resource(item, problems)
-    for item in records.letters:
-        _check_letter(item, problems)
-    seen_terms: dict = {}
-    for item in records.summaries:
-        if item.record.term in seen_terms:
-            problems.add(Problem(item.path, item.line_of("term"), "term", f"学期 {item.record.term.code} 已在 {seen_terms[item.record.term]} 里写过"))
-        seen_terms.setdefault(item.record.term, item.path)
-    records.activities.sort(key=lambda a: (a.record.date.sort_key, a.slug), reverse=True)
-    records.policies.sort(key=lambda p: p.slug)
-    records.resources.sort(key=lambda r: (list(models.ResourceKind).index(r.record.kind), r.slug))
-    records.summaries.sort(key=lambda s: s.record.term, reverse=True)
-    records.letters.sort(key=lambda item: (item.record.date, item.slug), reverse=True)
+    for kind in kinds.KINDS:
+        bucket = records.of(kind)
+        if kind.check is not None:
+            for item in bucket:
+                kind.check(item, problems)
+        if kind.check_all is not None:
+            kind.check_all(bucket, problems)
+        bucket.sort(key=kind.sort_key, reverse=kind.newest_first)
     return records
 
 

@@ -8,6 +8,8 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.records import kinds
+
 _STARTERS = Path(__file__).parent / "starter_files"
 
 
@@ -23,30 +25,30 @@ def new_school(root: Path, slug: str) -> Optional[list[Path]]:
     if folder.exists():
         return None
     created = []
-    for sub in ("activities", "policies", "resources", "summaries", "letters"):
-        (folder / sub).mkdir(parents=True)
+    for kind in kinds.KINDS:
+        (folder / kind.folder).mkdir(parents=True)
     path = folder / "school.yml"
-    path.write_text(_render("school.yml", today=date.today().isoformat()), encoding="utf-8")
+    path.write_text(_render(kinds.SCHOOL.starter, today=date.today().isoformat()), encoding="utf-8")
     created.append(path)
     return created
 
 
-def _new_dated(root: Path, slug: str, folder_name: str, name: str, starter: str, **values) -> Path:
+def _new_dated(root: Path, slug: str, kind: kinds.RecordKind, name: str, **values) -> Path:
     today = date.today().isoformat()
-    folder = root / "schools" / slug / folder_name
+    folder = root / "schools" / slug / kind.folder
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{today}-{name}.yml"
     counter = 2
     while path.exists():
         path = folder / f"{today}-{name}-{counter}.yml"
         counter += 1
-    path.write_text(_render(starter, today=today, **values), encoding="utf-8")
+    path.write_text(_render(kind.starter, today=today, **values), encoding="utf-8")
     return path
 
 
 def new_activity(root: Path, slug: str, name: str, term: str) -> Path:
-    return _new_dated(root, slug, "activities", name, "activity.yml", term=term)
+    return _new_dated(root, slug, kinds.BY_FOLDER["activities"], name, term=term)
 
 
 def new_letter(root: Path, slug: str, name: str) -> Path:
-    return _new_dated(root, slug, "letters", name, "letter.yml")
+    return _new_dated(root, slug, kinds.BY_FOLDER["letters"], name)
