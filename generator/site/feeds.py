@@ -11,6 +11,7 @@ from datetime import date
 from typing import Optional
 
 from generator.ids import opaque
+from generator.site import urls
 from generator.site.views import ActivityView, Portal, SchoolSite
 
 FEED_SIZE = 20
@@ -66,7 +67,7 @@ def school_feed(site: SchoolSite, site_url: Optional[str] = None) -> Feed:
     return Feed(
         id=_id(base, "", f"{site.slug}/"), title=f"{site.name} · 活动动态",
         subtitle=f"{site.name}关爱留守儿童和随迁子女工作的活动动态",
-        link=(base or "") + "index.html", self_link=(base or "") + "feed.xml",
+        link=(base or "") + urls.HOME.url, self_link=(base or "") + urls.FEED,
         updated=stamp(site.updated), author=site.name, entries=entries,
     )
 
@@ -83,6 +84,6 @@ def county_feed(portal: Portal) -> Feed:
     return Feed(
         id=_id(base, "", "county/"), title=f"{portal.bureau_name} · 各校关爱留守儿童动态",
         subtitle=f"{portal.region}各学校关爱留守儿童和随迁子女工作的最新动态",
-        link=(base or "") + "index.html", self_link=(base or "") + "feed.xml",
+        link=(base or "") + urls.HOME.url, self_link=(base or "") + urls.FEED,
         updated=stamp(portal.updated), author=portal.bureau_name, entries=entries,
     )

@@ -26,6 +26,7 @@ from generator import theme as theme_files
 from generator.ids import opaque
 from generator.privacy.photos import write_photos
 from generator.site.qr import qr_svg
+from generator.site import urls
 from generator.site.views import Portal, SchoolSite, nav_title
 
 
@@ -57,6 +58,7 @@ def environment(theme: Path, folder: str) -> Environment:
         trim_blocks=False,
     )
     env.filters["meta_text"] = meta_text
+    env.globals["urls"] = urls.TEMPLATE_URLS  # the one table of page URLs
     env.policies["json.dumps_function"] = _front_matter_json
     # Chinese stays readable in front matter (and convertible to zh-Hant); <, >, & and ' are still escaped
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -143,12 +145,12 @@ def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Scrip
     """The calendar, the news feed, the printable notice (with its QR code) and the QR codes of
     the letters to families, of one script."""
     t = script.convert
-    (docs / "calendar.ics").write_bytes(school_calendar(site, text=t, site_url=url))
+    (docs / urls.CALENDAR).write_bytes(school_calendar(site, text=t, site_url=url))
     feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
-    _write(docs / "feed.xml", t(feed.render(feed=school_feed(site, url), lang=script.lang)))
+    _write(docs / urls.FEED, t(feed.render(feed=school_feed(site, url), lang=script.lang)))
     notice = environment(layout.theme, "notice").get_template("notice.html.j2")
     other = {"lang": script.other_lang, "label": script.other_label, "prefix": script.other_prefix}
-    _write(docs / "notice.html", t(notice.render(site=site, url=url, lang=script.lang, other=other,
+    _write(docs / urls.NOTICE, t(notice.render(site=site, url=url, lang=script.lang, other=other,
                                                  css=assets["notice.css"], js=assets["careportal.js"])))
     if url:
         (docs / "qr.svg").write_bytes(qr_svg(url))
@@ -244,25 +246,25 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
         if folder.exists():
             shutil.rmtree(folder)
     env = environment(layout.theme, "pages")
-    pages: list[tuple[str, str, dict]] = [
-        ("index.md", "home.md.j2", {}),
-        ("news/index.md", "news_index.md.j2", {}),
-        ("events.md", "events.md.j2", {}),
-        ("policies/index.md", "policies.md.j2", {}),
-        ("resources/index.md", "resources.md.j2", {}),
-        ("data/index.md", "data.md.j2", {}),
-        ("contact.md", "contact.md.j2", {}),
+    pages: list[tuple[urls.Page, str, dict]] = [
+        (urls.HOME, "home.md.j2", {}),
+        (urls.NEWS, "news_index.md.j2", {}),
+        (urls.EVENTS, "events.md.j2", {}),
+        (urls.POLICIES, "policies.md.j2", {}),
+        (urls.RESOURCES, "resources.md.j2", {}),
+        (urls.DATA, "data.md.j2", {}),
+        (urls.CONTACT, "contact.md.j2", {}),
     ]
-    pages += [(f"news/kind-{g.slug}.md", "news_kind.md.j2", {"group": g}) for g in site.kinds]
-    pages += [(f"news/{a.slug}.md", "activity.md.j2", {"a": a}) for a in site.activities]
-    pages += [(f"policies/{p.slug}.md", "policy.md.j2", {"p": p}) for p in site.policies]
-    pages += [(f"resources/{r.slug}.md", "resource.md.j2", {"r": r}) for r in site.resources]
+    pages += [(urls.activity_kind(g.slug), "news_kind.md.j2", {"group": g}) for g in site.kinds]
+    pages += [(urls.activity(a.slug), "activity.md.j2", {"a": a}) for a in site.activities]
+    pages += [(urls.policy(p.slug), "policy.md.j2", {"p": p}) for p in site.policies]
+    pages += [(urls.resource(r.slug), "resource.md.j2", {"r": r}) for r in site.resources]
     if site.letters:
-        pages += [("letters/index.md", "letters.md.j2", {})]
-        pages += [(f"letters/{letter.slug}.md", "letter.md.j2", {"letter": letter}) for letter in site.letters]
-    for target, template, extra in pages:
-        base = "../" * target.count("/")
-        _write(docs / target, env.get_template(template).render(site=site, base=base, **extra))
+        pages += [(urls.LETTERS, "letters.md.j2", {})]
+        pages += [(urls.letter(letter.slug), "letter.md.j2", {"letter": letter}) for letter in site.letters]
+    for page, template, extra in pages:
+        base = "../" * page.source.count("/")
+        _write(docs / page.source, env.get_template(template).render(site=site, base=base, **extra))
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
     configs = []
@@ -278,7 +280,7 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     return RenderedSchool(site.slug, project, configs, len(pages))
 
 
-PORTAL_FILES = ["index.html", "portal.css", "portal.js", "feed.xml", *SHARE_IMAGES]
+PORTAL_FILES = ["index.html", "portal.css", "portal.js", urls.FEED, *SHARE_IMAGES]
 
 
 def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> list[str]:
@@ -296,5 +298,5 @@ def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> list[str]
     for name in SHARE_IMAGES:
         shutil.copyfile(layout.theme / "assets" / name, target_dir / name)
     feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
-    _write(target_dir / "feed.xml", feed.render(feed=county_feed(portal), lang="zh-Hans"))
+    _write(target_dir / urls.FEED, feed.render(feed=county_feed(portal), lang="zh-Hans"))
     return list(PORTAL_FILES)

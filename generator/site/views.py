@@ -19,6 +19,7 @@ from markupsafe import Markup
 from generator.records import models
 from generator.privacy.photos import PhotoView, photo_views
 from generator.records.load import County, Loaded, SchoolRecords
+from generator.site import urls
 from generator.site.richtext import to_html
 from generator.privacy.suppression import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
 
@@ -172,7 +173,7 @@ def activity_view(item: Loaded[models.Activity], k: int, today: date, folder: Op
         date_iso=a.date.iso(), time=str(a.time) if a.time else None, location=a.location, kind=a.kind.value,
         kind_slug=a.kind.slug, term_text=a.term.chinese(), participants=participants_text(a.participants, k),
         organizer=a.organizer, partners=list(a.partners), programme=a.programme, summary=a.summary,
-        body_html=to_html(a.body), path=f"news/{item.slug}.html", upcoming=is_upcoming(a.date, today),
+        body_html=to_html(a.body), path=urls.activity(item.slug).url, upcoming=is_upcoming(a.date, today),
         photos=photo_views(folder, a.photos) if folder is not None else (),
     )
 
@@ -205,7 +206,7 @@ def policy_view(item: Loaded[models.Policy]) -> PolicyView:
         slug=item.slug, name=p.name, nav_title=nav_title(p.name), category=p.category.value, summary=p.summary,
         responsible_role=p.responsible_role,
         cadence=cadence_sentence(p.responsible_role, p.cadence) if p.cadence else None,
-        instrument=p.instrument, body_html=to_html(p.body), path=f"policies/{item.slug}.html",
+        instrument=p.instrument, body_html=to_html(p.body), path=urls.policy(item.slug).url,
     )
 
 
@@ -235,7 +236,7 @@ def letter_view(item: Loaded[models.Letter], site_url: Optional[str]) -> LetterV
         slug=item.slug, title=r.title, nav_title=nav_title(r.title),
         date_text=f"{r.date.year}年{r.date.month}月{r.date.day}日", date_iso=r.date.isoformat(),
         audience="、".join(a.value for a in r.audience), greeting=r.greeting, body_html=to_html(r.body),
-        asks=list(r.asks), signed=r.signed, path=f"letters/{item.slug}.html",
+        asks=list(r.asks), signed=r.signed, path=urls.letter(item.slug).url,
         qr=f"letters/{item.slug}.qr.svg" if site_url else None,
     )
 
@@ -275,7 +276,7 @@ def resource_view(item: Loaded[models.Resource]) -> ResourceView:
         intro=r.intro, hours=hours_rows(r.hours), hours_note=r.hours_note,
         equipment=[EquipmentRow(e.item, e.quantity) for e in r.equipment], rules=list(r.rules),
         contact=contact_view(r.contact) if r.contact else None, tier=r.tier.value if r.tier else None,
-        body_html=to_html(r.body), path=f"resources/{item.slug}.html",
+        body_html=to_html(r.body), path=urls.resource(item.slug).url,
     )
 
 
@@ -401,7 +402,7 @@ class KindGroup:
 
     @property
     def path(self) -> str:
-        return f"news/kind-{self.slug}.html"
+        return urls.activity_kind(self.slug).url
 
 
 @dataclass
@@ -562,7 +563,7 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
     k = county.min_cell
     by_township: dict[str, dict[str, list[SchoolLink]]] = {}
     for site in sorted(sites, key=lambda s: (s.township, list(models.SchoolKind).index(models.SchoolKind(s.kind)), s.slug)):
-        link = SchoolLink(site.name, site.slug, site.kind, site.boarding, f"{site.slug}/index.html",
+        link = SchoolLink(site.name, site.slug, site.kind, site.boarding, urls.school_home(site.slug),
                           site.family_phone.number, site.family_phone.tel)
         by_township.setdefault(site.township, {}).setdefault(site.kind, []).append(link)
     latest = [r.summaries[0].record for r in records if r.summaries]
@@ -576,7 +577,7 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
         if text:
             totals.append(Row(label, text))
     news = sorted(
-        (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, f"{site.slug}/{a.path}", a.summary,
+        (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, urls.on_portal(site.slug, a.path), a.summary,
                     a.date.first_day)
          for site in sites for a in site.news),
         key=lambda n: (n.date_iso, n.path), reverse=True,
