@@ -17,6 +17,7 @@ import click
 from generator.records.kinds import KINDS
 from generator.records.load import SLUG, load_county
 from generator.county.pipeline import build_county, check_county
+from generator.county.results import Status
 from generator.county.settings import build_date, default_work_dir
 from generator.problems import Problem, Severity
 from generator.county.progress import Progress
@@ -65,9 +66,9 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
     progress.finish()
     _echo_problems(report.county_problems)
     for result in report.schools:
-        if result.status != "unchanged":  # an unchanged school's reminders were shown when it was built
+        if result.status is not Status.UNCHANGED:  # an unchanged school's reminders were shown when it was built
             _echo_problems([p for p in result.problems if p is not result.first_error])
-    reminders = sum(len(r.problems) for r in report.schools if r.status == "unchanged")
+    reminders = sum(len(r.problems) for r in report.schools if r.status is Status.UNCHANGED)
     if reminders:
         click.echo(f"无变化的学校还有 {reminders} 条提醒（生成时已列出；用 careportal check 可再看）。")
     _echo_table(report)
@@ -80,12 +81,12 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
 
 def _echo_table(report) -> None:
     """The end of a build: how many schools were built, unchanged and failed, and why each failed."""
-    rows = [("已发布", report.count("built")), ("无变化", report.count("unchanged")), ("失败", report.count("failed"))]
+    rows = [(status.short, report.count(status)) for status in Status]
     click.echo("")
     click.echo("结果      学校数")
     for label, count in rows:
         click.echo(f"{label}{'　' * (4 - len(label))}{count:>8}")
-    failed = [r for r in report.schools if r.status == "failed"]
+    failed = [r for r in report.schools if r.status is Status.FAILED]
     if failed:
         click.echo("未发布的学校（原来的网站保持不变），各列第一个问题：", err=True)
         for result in failed:

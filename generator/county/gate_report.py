@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from generator.county.results import Status
 from generator.privacy import detect
 from generator.privacy.context import school_register
 from generator.privacy.suppression import effective_k
@@ -45,9 +46,6 @@ def findings(problems: Iterable[Problem]) -> list[dict]:
              "severity": p.severity.value, "message": detect.redact(p.message)} for p in problems]
 
 
-STATUS = {"built": "已发布", "unchanged": "未改动（沿用已发布的网站）", "failed": "未发布（原来的网站保持不变）"}
-
-
 def school_report(county: County, records: SchoolRecords, today=None) -> dict:
     """A built school's part of the gate report (register sizes, suppressed cells), made while its
     records are at hand and kept with it in the build cache: the report of a run where most
@@ -64,7 +62,7 @@ def gate_report(county: County, results: Iterable, county_problems: Iterable[Pro
     schools = []
     for result in results:
         folder = county.root / "schools" / result.slug
-        entry = {"slug": result.slug, "status": result.status, "status_text": STATUS.get(result.status, result.status)}
+        entry = {"slug": result.slug, "status": result.status.value, "status_text": result.status.text}
         recorded = getattr(result, "gate", None) or {}  # what the school's build found (kept in the cache)
         if "register" in recorded:
             entry["register"] = recorded["register"]
@@ -74,9 +72,9 @@ def gate_report(county: County, results: Iterable, county_problems: Iterable[Pro
         entry["errors"] = sum(1 for p in problems if p.severity is Severity.ERROR)
         entry["warnings"] = sum(1 for p in problems if p.severity is Severity.WARNING)
         entry["findings"] = findings(problems)
-        if result.status != "failed" and "suppressed" in recorded:
+        if result.status is not Status.FAILED and "suppressed" in recorded:
             entry["suppressed"] = recorded["suppressed"]
-        elif result.status != "failed" and folder.is_dir():
+        elif result.status is not Status.FAILED and folder.is_dir():
             records = load_school(county.root, folder)
             entry["suppressed"] = suppression_log(county, records, today) if records.ok else []
         schools.append(entry)

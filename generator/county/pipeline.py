@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from generator.county import gate_report
 from generator.county.cache import BuildCache, SchoolEntry, published_id, read_portal_source
 from generator.county.publish import clean_staging, publish_files, remove_staging, swap_in
-from generator.county.results import CountyReport, SchoolResult, internal_error
+from generator.county.results import CountyReport, SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, prepare
 from generator.county.settings import build_date, default_work_dir
 from generator.county.workers import run_builds
@@ -109,7 +109,7 @@ def build_county(
             key = cache.school_key(county_key, folders[slug])
             entry = entries[slug]
             if not force and entry and entry.still_valid(key, today, out / slug):
-                results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages,
+                results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
                                              getattr(entry, "gate", {}))
             else:
                 todo.append((slug, key))
@@ -121,12 +121,12 @@ def build_county(
 
         def publish(build: SchoolBuild, key: str) -> None:
             result = build.result
-            if result.status == "built":
+            if result.status is Status.BUILT:
                 target = out / result.slug
                 try:
                     swap_in(build.staged, target)
                 except Exception as exc:
-                    result.status = "failed"
+                    result.status = Status.FAILED
                     result.problems.append(internal_error(result.slug, "发布网站", exc))
                 else:
                     entry = SchoolEntry(key, *build.window, published_id(target), result.pages,

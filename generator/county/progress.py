@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Optional, TextIO
 
-from generator.county.results import SchoolResult
+from generator.county.results import SchoolResult, Status
 
 
 def duration_text(seconds: float) -> str:
@@ -76,15 +76,15 @@ class Progress:
             self._drawn = True
 
     def __call__(self, result: SchoolResult) -> None:
-        if result.status == "unchanged":
+        if result.status is Status.UNCHANGED:
             self.unchanged += 1
             return
-        if result.status == "built":
+        if result.status is Status.BUILT:
             self.built += 1
         else:
             self.failed += 1
         self._clear()
-        if result.status == "built":
+        if result.status is Status.BUILT:
             if not self.tty:
                 print(f"✓ {result.slug}：已发布（{result.pages} 页）[{self.done}/{self.total}]", file=self.out, flush=True)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -11,13 +12,33 @@ from generator.problems import Problem, Severity
 from generator.records.load import County
 
 
+class Status(str, Enum):
+    """What became of one school in a build."""
+
+    BUILT = "built"  # built and published now
+    UNCHANGED = "unchanged"  # inputs unchanged: the published site stays
+    FAILED = "failed"  # not published: the previously published site stays
+
+    @property
+    def text(self) -> str:
+        return {Status.BUILT: "已发布", Status.UNCHANGED: "未改动（沿用已发布的网站）",
+                Status.FAILED: "未发布（原来的网站保持不变）"}[self]
+
+    @property
+    def short(self) -> str:
+        return {Status.BUILT: "已发布", Status.UNCHANGED: "无变化", Status.FAILED: "失败"}[self]
+
+
 @dataclass
 class SchoolResult:
     slug: str
-    status: str  # built | unchanged | failed
+    status: Status
     problems: list[Problem] = field(default_factory=list)
     pages: int = 0
     gate: dict = field(default_factory=dict)  # its part of the gate report (check.school_report)
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
 
     @property
     def first_error(self) -> Optional[Problem]:
@@ -36,9 +57,9 @@ class CountyReport:
     @property
     def failed(self) -> bool:
         return bool([p for p in self.county_problems if p.severity is Severity.ERROR]) or any(
-            r.status == "failed" for r in self.schools)
+            r.status is Status.FAILED for r in self.schools)
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(1 for r in self.schools if r.status == status)
 
 

@@ -12,7 +12,7 @@ from typing import Optional
 from generator.county import gate_report
 from generator.county.cache import portal_source
 from generator.county.publish import staging_root
-from generator.county.results import SchoolResult, internal_error
+from generator.county.results import SchoolResult, Status, internal_error
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_output
 from generator.privacy.records_gate import check_records
@@ -77,7 +77,7 @@ class SchoolBuild:
 
 def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
     """load → check → render → build → check the output, into staging/<slug>. Never raises."""
-    result = SchoolResult(slug, "failed")
+    result = SchoolResult(slug, Status.FAILED)
     try:
         records = load_school(ctx.root, ctx.root / "schools" / slug)
         result.problems += redacted(records.problems)
@@ -97,7 +97,7 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         result.problems += check_output(county, records, staged)
         if has_errors(result.problems):
             return SchoolBuild(result)
-        result.status = "built"
+        result.status = Status.BUILT
         result.gate = gate_report.school_report(county, records, ctx.today)
         return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
     except Exception as exc:  # a crash in one school must not stop the others

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from generator.county.results import SchoolResult, internal_error
+from generator.county.results import SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, build_school, prepare
 from generator.problems import Problem
 
@@ -69,7 +69,7 @@ def _task(slug: str) -> SchoolBuild:
 
 
 def _crashed(slug: str) -> SchoolBuild:
-    return SchoolBuild(SchoolResult(slug, "failed", [Problem(
+    return SchoolBuild(SchoolResult(slug, Status.FAILED, [Problem(
         f"schools/{slug}/", 0, "",
         "生成这所学校时工作进程意外退出（可能是内存不足），已跳过。这是 careportal 的问题，请联系技术人员")]))
 
@@ -127,7 +127,7 @@ def _run_pool(ctx: BuildContext, slugs: list[str], jobs: int, window: int, keys:
                     running.clear()
                     return list(reversed(queue)), lost
                 except Exception as exc:  # pickling trouble and the like: this school only
-                    build = SchoolBuild(SchoolResult(slug, "failed", [internal_error(slug, "生成网站", exc)]))
+                    build = SchoolBuild(SchoolResult(slug, Status.FAILED, [internal_error(slug, "生成网站", exc)]))
                 publish(build, keys[slug])
         return [], []
     finally:

@@ -14,11 +14,10 @@ from typing import Iterable, Optional
 from generator.privacy import detect
 from generator.privacy.child_register import deny_list, read_register, register_files
 from generator.privacy.suppression import effective_k
-from generator.problems import Problem, Problems, Severity
+from generator.problems import Problem, Problems
 from generator.records.load import County, SchoolRecords, load_school, school_folders
 
 
-SEVERITY = {detect.ERROR: Severity.ERROR, detect.WARNING: Severity.WARNING}
 
 # ---------------------------------------------------------------------------------------------
 # What the gate knows about a school
@@ -137,7 +136,7 @@ def redacted(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def problem_from_hit(path: str, line: int, hit: detect.Hit) -> Problem:
-    return Problem(path, line, "", detect.redact(hit.message), SEVERITY[hit.severity], hit.label)
+    return Problem(path, line, "", detect.redact(hit.message), hit.severity, hit.label)
 
 
 def scan_patterns(folded: detect.Folded, ctx: Context, thorough: bool = True) -> list[detect.Hit]:

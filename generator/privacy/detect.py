@@ -23,6 +23,8 @@ from typing import Iterable, Optional
 
 import phonenumbers
 
+from generator.problems import Severity
+
 # ---------------------------------------------------------------------------------------------
 # Rules of the gate (numbers as in the documentation, docs/privacy-gate.md)
 
@@ -44,8 +46,9 @@ LABELS = {
     "小数字": 5, "敏感信息": 6, "受助名单": 7, "照片": 8, "网页安全": 9,
 }
 
-ERROR = "error"
-WARNING = "warning"
+# A hit's severity is the one Severity of every problem careportal reports.
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Hit:
     start: int  # offset in the folded text
     label: str  # one of LABELS
     message: str  # Chinese, with the value masked
-    severity: str = ERROR
+    severity: Severity = ERROR
     masked: str = ""  # the masked value, for de-duplication
 
 

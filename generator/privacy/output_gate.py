@@ -18,7 +18,7 @@ from typing import Optional
 
 from generator import theme
 from generator.privacy import detect, photos
-from generator.privacy.context import SEVERITY, Context, context, county_context, problem_from_hit, scan_patterns
+from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
 from generator.problems import Problem, Severity
 from generator.records.load import County, SchoolRecords
 
@@ -276,7 +276,7 @@ class OutputScan:
         folded = detect.fold(urllib.parse.unquote(rel).replace("/", " / "))
         hits = self.ctx.deny.find(folded) + detect.find_ids(folded)
         hits += [h for h in detect.find_contacts(folded, self.ctx.allowed_phones, self.ctx.email_domains)]
-        return [Problem(where, 0, "", "文件名里" + detect.redact(h.message), SEVERITY[h.severity], h.label) for h in hits]
+        return [Problem(where, 0, "", "文件名里" + detect.redact(h.message), h.severity, h.label) for h in hits]
 
     def _image(self, rel: str, where: str, data: bytes) -> list[Problem]:
         found = photos.metadata_found(data)
