@@ -18,6 +18,7 @@ from generator.records.kinds import KINDS
 from generator.records.load import SLUG, load_county
 from generator.county.pipeline import build_county, check_county
 from generator.county.results import Status
+from generator.privacy.suppression import county_k
 from generator.county.settings import build_date, default_work_dir
 from generator.problems import Problem, Severity
 from generator.county.progress import Progress
@@ -236,7 +237,7 @@ def aggregate(root: Path, slug: str, term: str) -> None:
     except Exception:
         raise click.BadParameter("学期应写成 2026-2027-1（第一学期）或 2026-2027-2（第二学期）", param_hint="--term") from None
     county = load_county(root, only=[slug])
-    result = run_aggregate(root.resolve(), slug, term, county.min_cell, build_date())
+    result = run_aggregate(root.resolve(), slug, term, county_k(county), build_date())
     _echo_problems(result.problems)
     if not result.ok:
         click.echo("没有写入统计文件，请按上面的提示修改台账后再运行。", err=True)

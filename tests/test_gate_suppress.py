@@ -127,7 +127,7 @@ def test_sensitive_rows_and_aid_recipients_in_the_summary():
 
 def test_demo_county_summaries_publish_no_cell_below_k():
     county = load_county(REPO)
-    k = county.min_cell
+    k = suppression.county_k(county)
     for school in county.schools:
         for item in school.summaries:
             for table in summary_view(item, k).tables:

@@ -11,7 +11,7 @@ from typing import Iterable
 from generator.county.results import Status
 from generator.privacy import detect
 from generator.privacy.context import school_register
-from generator.privacy.suppression import effective_k
+from generator.privacy.suppression import cell, county_k
 from generator.problems import Problem, Severity
 from generator.records.load import County, SchoolRecords, load_school
 from generator.site.views import activity_view, summary_view
@@ -23,21 +23,21 @@ from generator.site.views import activity_view, summary_view
 
 def suppression_log(county: County, records: SchoolRecords, today=None) -> list[dict]:
     """Which published counts about children were suppressed, and why (no values)."""
-    k = effective_k(county.min_cell)
+    k = county_k(county)
     log = []
     for item in records.summaries:
         view = summary_view(item, k)
         for table in view.tables:
             for row in table.rows:
-                reason = "少于k" if row.value.startswith("少于") else ("不公布" if "不公布" in row.value else None)
-                if reason:
+                if row.cell is not None and row.cell.suppressed:
                     log.append({"file": item.path, "table": table.title, "cell": row.label, "shown": row.value,
-                                "reason": reason})
+                                "reason": row.cell.log_reason})
     for item in records.activities:
-        view = activity_view(item, k, today or date.today())
-        if view.participants and "少于" in view.participants:
+        participants = item.record.participants
+        if participants is not None and cell(participants.count, k).suppressed:
+            view = activity_view(item, k, today or date.today())
             log.append({"file": item.path, "table": "参加人数", "cell": item.slug, "shown": view.participants,
-                        "reason": "少于k"})
+                        "reason": cell(participants.count, k).log_reason})
     return log
 
 
@@ -82,7 +82,7 @@ def gate_report(county: County, results: Iterable, county_problems: Iterable[Pro
     return {
         "generator": "careportal privacy gate",
         "generated": generated,
-        "k": effective_k(county.min_cell),
+        "k": county_k(county),
         "rules": [{"id": number, "name": name} for number, name in detect.RULES.items()],
         "schools": schools,
         "portal": {"findings": findings(portal), "errors": sum(1 for p in portal if p.severity is Severity.ERROR)},

@@ -27,6 +27,7 @@ from generator.county.workers import run_builds
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_records
+from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.records.load import County, load_county, school_folders
 from generator.site.mkdocs_build import publish_theme_assets
@@ -37,6 +38,7 @@ from generator.site.views import portal_view
 def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict[str, list[Problem]]]:
     """Load and check everything without building: what `careportal check` reports."""
     county = load_county(root)
+    county.problems.extend(settings_problems(county))
     per_school = {}
     for records in county.schools:
         found = redacted(records.problems)
@@ -85,10 +87,11 @@ def build_county(
     ctx = prepare(root, out, work, today)
     county = ctx.county
     folders = {f.name: f for f in school_folders(root, county.problems)}
-    county_problems = list(county.problems)
+    unsafe_settings = settings_problems(county)  # e.g. a k below the floor: nothing is built
+    county_problems = list(county.problems) + unsafe_settings
     if only:
         county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
-    if county.bureau is None:
+    if county.bureau is None or unsafe_settings:
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)

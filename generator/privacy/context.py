@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 from generator.privacy import detect
 from generator.privacy.child_register import deny_list, read_register, register_files
-from generator.privacy.suppression import effective_k
+from generator.privacy.suppression import county_k
 from generator.problems import Problem, Problems
 from generator.records.load import County, SchoolRecords, load_school, school_folders
 
@@ -101,7 +101,7 @@ def context(county: County, records: SchoolRecords) -> Context:
     staff = tuple(records.school.record.staff_names) if records.school else ()
     host = _site_host(county)
     return Context(
-        k=effective_k(county.min_cell), deny=deny, register_problems=list(problems), register_info=info,
+        k=county_k(county), deny=deny, register_problems=list(problems), register_info=info,
         allowed_phones=declared_phones(county, records), email_domains=(host,) if host else (), staff=staff,
         known=_known_places(county, records), site_prefix=_site_prefix(county, records.slug), site_host=host,
     )
@@ -121,7 +121,7 @@ def county_context(county: County) -> Context:
         numbers |= {detect.phone_key(n) for n in _school_numbers(records)}
         staff += records.school.record.staff_names if records.school else []
     host = _site_host(county)
-    return Context(effective_k(county.min_cell), deny, [], deny.summary(), frozenset(numbers),
+    return Context(county_k(county), deny, [], deny.summary(), frozenset(numbers),
                    (host,) if host else (), tuple(staff), (), _site_prefix(county), host)
 
 

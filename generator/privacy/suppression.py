@@ -1,5 +1,7 @@
 """Small-cell suppression for every published count about children.
 
+This module is the only owner of k: its default, its floor and what is suppressed.
+
 A count below k (the bureau's `privacy.min_cell`, default 10, never below 5) is shown as
 “少于k人”. Where cells add up to a published total, a single suppressed cell could be recovered
 by subtraction, so a second cell (the smallest other one) is withheld too and shown as “不公布”
@@ -12,6 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from generator.problems import Problem
+from generator.records.load import County
+from generator.records.models import PrivacySettings
+
 SMALL = "small"  # below k
 COMPLEMENTARY = "complementary"  # withheld so that a small cell cannot be recovered from the total
 SENSITIVE = "sensitive"  # a sensitive attribute whose “has” or “has not” count is below k
@@ -20,6 +26,21 @@ FLOOR = 5  # k is never below this, whatever the configuration says
 
 def effective_k(k: int) -> int:
     return max(FLOOR, int(k))
+
+
+def county_k(county: County) -> int:
+    """The k every page of this county is published with (the bureau's setting, floored)."""
+    return effective_k((county.bureau.record.privacy if county.bureau else PrivacySettings()).min_cell)
+
+
+def settings_problems(county: County) -> list[Problem]:
+    """A bureau that asks for a k below the floor is told so (the floor applies regardless)."""
+    configured = county.bureau.record.privacy.min_cell if county.bureau else FLOOR
+    if configured >= FLOOR:
+        return []
+    bureau = county.bureau
+    return [Problem(bureau.path, bureau.line_of("privacy", "min_cell"), "privacy.min_cell",
+                    f"数值不能小于 {FLOOR}：人数太少的数字会让人认出是哪个孩子（现在写的是 {configured}）")]
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,16 @@ class Cell:
     k: int
     unit: str = "人"
     reason: str = ""
+
+    @property
+    def small(self) -> bool:
+        """Suppressed because the count itself is below k (shown as “少于k人”)."""
+        return self.suppressed and self.reason == SMALL
+
+    @property
+    def log_reason(self) -> str:
+        """Why it is suppressed, as the gate report says it ("" when published)."""
+        return "" if not self.suppressed else ("少于k" if self.reason == SMALL else "不公布")
 
     @property
     def text(self) -> str:

@@ -72,10 +72,6 @@ class County:
     problems: Problems  # problems of bureau-wide records and of the schools/ folder itself
     schools: list[SchoolRecords]
 
-    @property
-    def min_cell(self) -> int:
-        return self.bureau.record.privacy.min_cell if self.bureau else models.PrivacySettings().min_cell
-
 
 # ---------------------------------------------------------------------------------------------
 # Messages

@@ -556,7 +556,9 @@ class Region(Record):
 
 
 class PrivacySettings(Record):
-    min_cell: int = Field(default=10, ge=5, le=100)  # smallest published count about children
+    # k, the smallest count about children a page may show; its floor and what is suppressed below
+    # it are privacy/suppression.py's alone
+    min_cell: int = Field(default=10, ge=0, le=100)
 
 
 class Bureau(Record):

@@ -21,7 +21,7 @@ from generator.privacy.photos import PhotoView, photo_views
 from generator.records.load import County, Loaded, SchoolRecords
 from generator.site import urls
 from generator.site.richtext import to_html
-from generator.privacy.suppression import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
+from generator.privacy.suppression import Cell, cell, cells_with_total, county_k, sensitive_cell, total_over_parts
 
 CN_DIGITS = "零一二三四五六七八九十"
 
@@ -284,6 +284,7 @@ def resource_view(item: Loaded[models.Resource]) -> ResourceView:
 class Row:
     label: str
     value: str
+    cell: Optional[Cell] = None  # the published count behind `value`, if it is a count about children
 
 
 @dataclass(frozen=True)
@@ -319,19 +320,22 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
         published.append(c)
         return c
 
-    basic = [Row("在校学生", count(s.students_total).text)] if s.students_total is not None else []
-    basic.append(Row("留守儿童", count(lb.total).text))
+    def row(label: str, c: Cell) -> Row:
+        return Row(label, c.text, c)
+
+    basic = [row("在校学生", count(s.students_total))] if s.students_total is not None else []
+    basic.append(row("留守儿童", count(lb.total)))
     if s.migrant_total is not None:
-        basic.append(Row("随迁子女", count(s.migrant_total).text))
+        basic.append(row("随迁子女", count(s.migrant_total)))
     if lb.both_parents_away is not None and lb.one_parent_away is not None:
         pair = cells_with_total([lb.both_parents_away, lb.one_parent_away], k)
         published.extend(pair)
-        basic += [Row("其中父母双方外出", pair[0].text), Row("其中父母一方外出", pair[1].text)]
+        basic += [row("其中父母双方外出", pair[0]), row("其中父母一方外出", pair[1])]
     tables = [Table("基本情况", basic)]
     if lb.by_grade_band:
         bands = cells_with_total([b.count for b in lb.by_grade_band], k)
         published.extend(bands)
-        tables.append(Table("留守儿童分学段人数", [Row(b.band, c.text) for b, c in zip(lb.by_grade_band, bands)]))
+        tables.append(Table("留守儿童分学段人数", [row(b.band, c) for b, c in zip(lb.by_grade_band, bands)]))
     rates = [Row(label, _rate(value)) for label, value in
              (("入学率", s.rates.enrollment), ("巩固率", s.rates.retention), ("建档率", s.rates.archive)) if value is not None]
     if rates:
@@ -348,8 +352,7 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
         rows = []
         for label, value, unit in programme_rows:
             # pairs are children; the rest count events, adults or attendances
-            shown = count(value, unit).text if label.startswith("结对") else f"{value}{unit}"
-            rows.append(Row(label, shown))
+            rows.append(row(label, count(value, unit)) if label.startswith("结对") else Row(label, f"{value}{unit}"))
         tables.append(Table("关爱工作开展情况", rows))
     d = s.donations
     donation_rows = []
@@ -359,7 +362,7 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
         # receiving aid is sensitive: never “all” or “none” of the students (suppression.sensitive_cell)
         recipients = sensitive_cell(d.recipients, s.students_total, k)
         published.append(recipients)
-        donation_rows.append(Row("受助学生", recipients.text))
+        donation_rows.append(row("受助学生", recipients))
     if d.items:
         donation_rows.append(Row("捐赠物品", "、".join(d.items)))
     if d.donors:
@@ -370,7 +373,7 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
     for entry in s.sensitive:
         shown = sensitive_cell(entry.count, lb.total, k)
         published.append(shown)
-        sensitive_rows.append(Row(entry.attribute, shown.text))
+        sensitive_rows.append(row(entry.attribute, shown))
     if sensitive_rows:
         tables.append(Table("专项关爱（全校合计）", sensitive_rows))
     return SummaryView(
@@ -452,7 +455,7 @@ def school_updated(records: SchoolRecords, today: date) -> date:
 
 
 def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSite:
-    k = county.min_cell
+    k = county_k(county)
     bureau = county.bureau.record
     school = records.school.record
     activities = [activity_view(a, k, today, records.folder) for a in records.activities]
@@ -550,7 +553,7 @@ def _county_total(values: list[Optional[int]], k: int, unit: str = "人") -> Opt
     total = total_over_parts(values, k, unit)
     if total is None:
         return None
-    if total.suppressed and total.reason != "small":
+    if total.suppressed and not total.small:
         return "（有学校人数过少，合计不公布）"
     return total.text
 
@@ -560,7 +563,7 @@ PORTAL_NEWS = 20  # in the county feed; the page shows the first 12
 
 def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRecords], today: date) -> Portal:
     bureau = county.bureau.record
-    k = county.min_cell
+    k = county_k(county)
     by_township: dict[str, dict[str, list[SchoolLink]]] = {}
     for site in sorted(sites, key=lambda s: (s.township, list(models.SchoolKind).index(models.SchoolKind(s.kind)), s.slug)):
         link = SchoolLink(site.name, site.slug, site.kind, site.boarding, urls.school_home(site.slug),
