@@ -304,13 +304,14 @@ def stage_incremental(count: int = 1000) -> None:
 def stage_profile() -> None:
     """One school built in this process, twice (the second is a warm worker's cost), per stage."""
     from generator.county import school_build as pipeline
+    from generator.settings import BuildSettings
     from generator.site.mkdocs_build import publish_theme_assets, warm_up
 
     root, out = BASE / "profile" / "root", BASE / "profile" / "site"
     generate(root, 3)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    ctx = pipeline.prepare(root, out, BASE / "profile" / "work", date(2026, 11, 23))
+    ctx = pipeline.prepare(BuildSettings(root, out, BASE / "profile" / "work", today=date(2026, 11, 23)))
     ctx.theme_store = publish_theme_assets(out)
     t0 = time.monotonic()
     warm_up()

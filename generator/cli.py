@@ -19,7 +19,7 @@ from generator.records.load import SLUG, load_county
 from generator.county.pipeline import build_county, check_county
 from generator.county.results import Status
 from generator.privacy.suppression import county_k
-from generator.county.settings import build_date, default_work_dir
+from generator.settings import BuildSettings, build_date, default_work_dir
 from generator.problems import Problem, Severity
 from generator.county.progress import Progress
 from generator.records.starters import new_activity, new_letter, new_school
@@ -58,8 +58,8 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
     out = out or root / "site"
     progress = Progress()
     try:
-        report = build_county(root, out, work, list(schools) or None, progress=progress, jobs=jobs, force=force,
-                              plan=progress.plan)
+        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force)
+        report = build_county(settings, progress=progress, plan=progress.plan)
     except KeyboardInterrupt:
         progress.finish()
         click.echo("已中断。已发布的网站都保持完整（每所学校要么是原来的，要么是新生成的）。", err=True)
@@ -122,14 +122,14 @@ def serve(root: Path, slug: str | None, port: int) -> None:
     if slug and not SLUG.match(slug):
         raise click.BadParameter("学校名只能用小写英文字母、数字和连字符", param_hint="SLUG")
     out = default_work_dir(root) / "preview"
-    only = [slug] if slug else None
+    only = (slug,) if slug else ()
 
     def snapshot() -> dict:
         return {p: p.stat().st_mtime_ns for p in sorted((root / "schools").rglob("*")) + [root / "content" / "bureau.yml"]
                 if p.is_file()}
 
     def rebuild() -> None:
-        report = build_county(root, out, only=only)
+        report = build_county(BuildSettings(root, out, only=only))
         for result in report.schools:
             _echo_problems(result.problems)
         _echo_problems(report.county_problems)

@@ -12,6 +12,7 @@ from pathlib import Path
 from bureau_helpers import CRASHING, crash_on_one_school
 from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
 from generator.county.school_build import prepare
+from generator.settings import BuildSettings
 from generator.county.workers import run_builds
 
 SMALL = ["huangshan-cun", "runhe-youeryuan"]
@@ -68,10 +69,11 @@ def test_a_worker_that_dies_fails_only_its_school(tmp_path):
     root = tmp_path / "root"
     (root / "schools").mkdir(parents=True)
     shutil.copytree(REPO / "content", root / "content")
-    ctx = prepare(root, tmp_path / "site", tmp_path / "work", date.fromtimestamp(int(DEMO_EPOCH)))
+    ctx = prepare(BuildSettings(root, tmp_path / "site", tmp_path / "work", today=date.fromtimestamp(int(DEMO_EPOCH)),
+                                jobs=2))
     done = {}
     slugs = ["a-school", CRASHING, "b-school", "c-school", "d-school"]
-    run_builds(ctx, [(s, f"key-{s}") for s in slugs], 2, lambda build, key: done.setdefault(build.result.slug, (build, key)),
+    run_builds(ctx, [(s, f"key-{s}") for s in slugs], lambda build, key: done.setdefault(build.result.slug, (build, key)),
                task=crash_on_one_school)
     assert set(done) == set(slugs)
     assert {s for s, (b, _) in done.items() if b.result.status == "built"} == set(slugs) - {CRASHING}

@@ -22,13 +22,13 @@ from generator.county.cache import BuildCache, SchoolEntry, published_id, read_p
 from generator.county.publish import clean_staging, publish_files, remove_staging, swap_in
 from generator.county.results import CountyReport, SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, prepare
-from generator.county.settings import build_date, default_work_dir
 from generator.county.workers import run_builds
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_records
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
+from generator.settings import BuildSettings
 from generator.records.load import County, load_county, school_folders
 from generator.site.mkdocs_build import publish_theme_assets
 from generator.site.render import render_portal
@@ -65,14 +65,8 @@ def _lock(cache: BuildCache):
 
 
 def build_county(
-    root: Path,
-    out: Path,
-    work: Optional[Path] = None,
-    only: Optional[list[str]] = None,
-    today: Optional[date] = None,
+    settings: BuildSettings,
     progress: Optional[Callable[[SchoolResult], None]] = None,
-    jobs: Optional[int] = None,
-    force: bool = False,
     plan: Optional[Callable[[int, int, Optional[str]], None]] = None,
 ) -> CountyReport:
     """Build every school (or only the named ones) that changed, then the portal.
@@ -80,11 +74,10 @@ def build_county(
     `progress` is called with each school's result as it finishes; `plan` once, before the first
     build starts, with the number of schools to build, the number unchanged, and why all are
     rebuilt when that is the case (or None)."""
-    root = root.resolve()
-    out = out.resolve()
-    work = (work or default_work_dir(root)).resolve()
-    today = today or build_date()
-    ctx = prepare(root, out, work, today)
+    ctx = prepare(settings)
+    settings = ctx.settings
+    root, out, work, today, only, force = (settings.root, settings.out, settings.work, settings.today, settings.only,
+                                           settings.force)
     county = ctx.county
     folders = {f.name: f for f in school_folders(root, county.problems)}
     unsafe_settings = settings_problems(county)  # e.g. a k below the floor: nothing is built
@@ -145,7 +138,7 @@ def build_county(
             results[result.slug] = result
             progress and progress(result)
 
-        run_builds(ctx, todo, jobs, publish)
+        run_builds(ctx, todo, publish)
 
         portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
         if not only:

@@ -17,6 +17,7 @@ from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_output
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
+from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school
 from generator.site.mkdocs_build import build_site
 from generator.site.render import Layout, render_school
@@ -27,23 +28,34 @@ from generator.site.views import school_site
 class BuildContext:
     """What every school's build needs, prepared once per process (the main one and each worker)."""
 
-    root: Path
-    out: Path
+    settings: BuildSettings  # resolved
     layout: Layout
-    today: date
     county: County  # the bureau and county-wide problems; `schools` is empty
     theme_store: Optional[Path] = None  # the county's copy of Material's assets (build.publish_theme_assets)
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    @property
+    def out(self) -> Path:
+        return self.settings.out
+
+    @property
+    def today(self) -> date:
+        return self.settings.today
 
     @property
     def staging(self) -> Path:
         return staging_root(self.out)
 
 
-def prepare(root: Path, out: Path, work: Path, today: date) -> BuildContext:
+def prepare(settings: BuildSettings) -> BuildContext:
+    settings = settings.resolved()
     problems = Problems()
-    bureau = load_bureau(root, problems)
-    county = County(root=root, bureau=bureau, problems=problems, schools=[])
-    return BuildContext(root, out, Layout.for_root(root, work), today, county)
+    bureau = load_bureau(settings.root, problems)
+    county = County(root=settings.root, bureau=bureau, problems=problems, schools=[])
+    return BuildContext(settings, Layout.for_root(settings.root, settings.work), county)
 
 
 def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:

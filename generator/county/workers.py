@@ -25,13 +25,13 @@ import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
 from generator.county.results import SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, build_school, prepare
 from generator.problems import Problem
+from generator.settings import BuildSettings
 
 _CTX: Optional[BuildContext] = None
 _PR_SET_PDEATHSIG = 1
@@ -52,14 +52,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init(root: Path, out: Path, work: Path, today: date, theme_store: Optional[Path]) -> None:
+def _init(settings: BuildSettings, theme_store: Optional[Path]) -> None:
     global _CTX
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is handled by the main process
     from generator.site.mkdocs_build import warm_up
 
     warm_up()
-    _CTX = prepare(root, out, work, today)
+    _CTX = prepare(settings)
     _CTX.theme_store = theme_store
 
 
@@ -74,14 +74,14 @@ def _crashed(slug: str) -> SchoolBuild:
         "生成这所学校时工作进程意外退出（可能是内存不足），已跳过。这是 careportal 的问题，请联系技术人员")]))
 
 
-def run_builds(ctx: BuildContext, todo: list[tuple[str, str]], jobs: Optional[int],
+def run_builds(ctx: BuildContext, todo: list[tuple[str, str]],
                publish: Callable[[SchoolBuild, str], None], task: Callable[[str], SchoolBuild] = _task) -> None:
     """Build every (slug, key) in `todo`; call `publish(build, key)` in this process as each finishes.
 
     `task` runs in the workers (a module-level function, so it can be pickled)."""
     if not todo:
         return
-    jobs = min(jobs or default_jobs(), len(todo))
+    jobs = min(ctx.settings.jobs or default_jobs(), len(todo))
     if jobs <= 1:
         from generator.site.mkdocs_build import warm_up
 
@@ -109,7 +109,7 @@ def _run_pool(ctx: BuildContext, slugs: list[str], jobs: int, window: int, keys:
     worker died). At most `window` schools are handed to the pool at once."""
     queue = list(reversed(slugs))
     running: dict[Future, str] = {}
-    args = (ctx.root, ctx.out, ctx.layout.work, ctx.today, ctx.theme_store)
+    args = (ctx.settings, ctx.theme_store)
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init, initargs=args)
     try:

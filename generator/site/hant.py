@@ -27,6 +27,8 @@ from typing import Iterable
 import jieba
 import opencc
 
+from generator.settings import user_cache_dir
+
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 DICTIONARY_FORMAT = "1"  # bump when the way the dictionary is made changes
 
@@ -75,7 +77,7 @@ def to_hant(text: str) -> str:
 
 
 def _cache_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "careportal"
+    base = user_cache_dir()
     try:
         base.mkdir(parents=True, exist_ok=True)
         return base
