@@ -16,7 +16,7 @@ import opencc
 import pytest
 import yaml
 
-from conftest import REPO, serve
+from helpers import REPO, serve
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())
 PHONE = {"width": 390, "height": 844}

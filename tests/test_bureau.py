@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import REPO, serve
+from helpers import REPO, serve
 from generator.ids import opaque
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())

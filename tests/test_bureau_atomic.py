@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import DEMO_EPOCH, REPO, copy_demo
+from helpers import DEMO_EPOCH, REPO, copy_demo
 
 SCHOOLS = ["huangshan-cun", "runhe-youeryuan"]
 KILLS = 5

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
+from helpers import DEMO_EPOCH, REPO, copy_demo, run_cli
 from generator.records.load import load_county
 from generator.county.school_build import today_window
 from generator.site.views import school_site

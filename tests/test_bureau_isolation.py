@@ -9,8 +9,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from bureau_helpers import CRASHING, crash_on_one_school
-from conftest import DEMO_EPOCH, REPO, copy_demo, run_cli
+from helpers.bureau import CRASHING, crash_on_one_school
+from helpers import DEMO_EPOCH, REPO, copy_demo, run_cli
 from generator.county.school_build import prepare
 from generator.settings import BuildSettings
 from generator.county.workers import run_builds

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import REPO
+from helpers import REPO
 from generator.county.cache import portal_source, read_portal_source
 from generator.records.load import load_county
 from generator.site.views import portal_view, school_site

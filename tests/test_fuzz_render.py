@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from hypothesis import event, given, strategies as st
 from mkdocs.utils.meta import get_data
 
-from conftest import REPO
+from helpers import REPO
 from generator.records import models
 from generator.site.mkdocs_build import build_site
 from generator.records.load import load_county

@@ -8,18 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import copy_demo, run_cli
+from helpers import copy_demo, run_cli
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
-
-import gate_data as gd  # noqa: E402
+from helpers import gate_data as gd
 
 SCHOOL, OTHER = "huangshan-cun", "liulang-zhongxin"
 ROWS = gd.children(20)

@@ -3,14 +3,10 @@ ordinary school prose passes, and no finding shows the value in full."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
-
-import gate_data as gd  # noqa: E402
+from helpers import gate_data as gd
 from generator.privacy import detect  # noqa: E402
 
 ALLOWED = frozenset({detect.phone_key("0599-6472106")}) | detect.PUBLIC_SERVICE_LINES

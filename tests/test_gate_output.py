@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
-
-import gate_data as gd  # noqa: E402
+from helpers import gate_data as gd
 from generator.privacy import output_gate as check  # noqa: E402
 from generator.records.load import load_county  # noqa: E402
 

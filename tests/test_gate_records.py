@@ -5,16 +5,13 @@ of the demo county (leaks injected in tmp dirs, register written by the test) is
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_demo, run_cli
+from helpers import REPO, copy_demo, run_cli
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
-
-import gate_data as gd  # noqa: E402
+from helpers import gate_data as gd
 from generator.county.pipeline import check_county  # noqa: E402
 from generator.problems import Severity  # noqa: E402
 

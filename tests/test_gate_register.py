@@ -4,14 +4,10 @@ suppressed (no cell below k, no sensitive attribute near 0 % or 100 %)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-from conftest import run_cli
+from helpers import run_cli
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "gate"))
-
-import gate_data as gd  # noqa: E402
+from helpers import gate_data as gd
 from generator.records import models  # noqa: E402
 from generator.privacy.child_register import deny_list, read_register  # noqa: E402
 from generator.records.source import read  # noqa: E402

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_cli, serve
+from helpers import run_cli, serve
 
 SLUG = "payload-school"
 PHONES = {"family": "0599-6230001", "office": "0599-6230002", "room": "0599-6230003"}
@@ -163,7 +163,7 @@ CHECK_PAGE = r"""() => {
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory):
-    from conftest import REPO
+    from helpers import REPO
 
     base = tmp_path_factory.mktemp("payload")
     root = base / "root"

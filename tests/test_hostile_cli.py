@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import run_cli
+from helpers import run_cli
 from generator.privacy.context import redacted
 from generator.problems import Problem, Severity
 from test_hostile_corpus import CORPUS, EXPECTED

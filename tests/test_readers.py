@@ -19,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from conftest import REPO
+from helpers import REPO
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())
 ATOM = "{http://www.w3.org/2005/Atom}"

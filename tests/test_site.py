@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import REPO
+from helpers import REPO
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())
 SECTION_PAGES = ["index.html", "news/index.html", "policies/index.html", "resources/index.html", "data/index.html",

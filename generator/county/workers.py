@@ -2,7 +2,7 @@
 
 Processes, not threads: MkDocs plugin objects and jieba's dictionary are process-wide state.
 Each worker pays its start-up once (imports, jieba's dictionary, compiled theme templates, see
-build.py) and then builds school after school. Workers are started with "spawn" (a clean
+site/mkdocs_build.py) and then builds school after school. Workers are started with "spawn" (a clean
 interpreter, no inherited locks or file handles).
 
 `concurrent.futures.ProcessPoolExecutor` is used *without* `max_tasks_per_child`: with it, on

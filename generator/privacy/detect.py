@@ -1,4 +1,4 @@
-"""Detectors of personal information for the privacy gate (check.py).
+"""Detectors of personal information for the privacy gate (records_gate.py, output_gate.py).
 
 Everything here works on *folded* text: what a reader would see once HTML entities, JSON
 `\\uXXXX` escapes and %-escapes are decoded, full-width forms folded (NFKC) and invisible
