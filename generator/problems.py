@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -29,31 +29,25 @@ class Problem:
         return f"{where}: {label}: {prefix}{self.message}" if label else f"{where}: {prefix}{self.message}"
 
 
-@dataclass
-class Problems:
-    """An ordered collection of problems, kept per school so one school's mistakes never block another."""
-
-    items: list[Problem] = field(default_factory=list)
+class Problems(list):
+    """The one collection of problems: a list of `Problem` (so it concatenates, sorts and prints
+    like any list) that can also say which are errors and which are reminders. Kept per school so
+    one school's mistakes never block another."""
 
     def add(self, problem: Problem) -> None:
-        self.items.append(problem)
+        self.append(problem)
 
-    def extend(self, problems) -> None:
-        self.items.extend(problems)
+    @property
+    def items(self) -> list[Problem]:  # the list itself, for readers that ask for it by name
+        return list(self)
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity is Severity.ERROR]
+        return [p for p in self if p.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity is Severity.WARNING]
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
+        return [p for p in self if p.severity is Severity.WARNING]
 
 
 def has_errors(problems) -> bool:
