@@ -7,7 +7,6 @@ sanitised HTML. Templates only lay these out; they make no decisions of their ow
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from generator.records import models
 from generator.privacy.photos import PhotoView, photo_views
 from generator.records.load import County, Loaded, SchoolRecords
 from generator.site.richtext import to_html
+from generator.site.theme_values import theme_text
 from generator.privacy.suppression import Cell, cell, cells_with_total, sensitive_cell, total_over_parts
 
 CN_DIGITS = "零一二三四五六七八九十"
@@ -39,12 +39,9 @@ def chinese_count(n: int) -> str:
 
 
 def nav_title(text: str) -> str:
-    """A title safe for MkDocs' own templates, which print page titles without escaping.
-
-    ASCII angle brackets become full-width ones (so no `striptags`/unescape round trip can ever
-    produce a tag) and the rest is HTML-escaped once.
-    """
-    return html.escape(text.replace("<", "＜").replace(">", "＞"), quote=False)
+    """A page title for MkDocs' own templates, which print titles unescaped, escaped and
+    through `striptags`: made safe for all of them by `theme_values.theme_text`."""
+    return theme_text(text)
 
 
 def tel_uri(phone: str) -> str:
