@@ -122,7 +122,9 @@ class HtmlAudit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page, self.site_dir, self.ctx, self.hashes, self.scripts = page, site_dir, ctx, hashes, scripts
         self.markup = markup  # the theme's (tag, attribute) pairs (tag, "" for the tag): HTML pages only
-        self.findings: list[tuple[int, str, tuple[str, ...]]] = []  # (line, message, texts that may trace it)
+        # (line, message, texts that may trace it to a record, the start tag or script it is in)
+        self.findings: list[tuple[int, str, tuple[str, ...], str]] = []
+        self._context = ""
         self.visible: list[str] = []
         self.visible_lines: list[tuple[int, int]] = []  # (offset in visible text, line)
         self._length = 0
@@ -131,7 +133,7 @@ class HtmlAudit(HTMLParser):
         self._skip = 0
 
     def _flag(self, message: str, *evidence: str) -> None:
-        self.findings.append((self.getpos()[0], message, evidence))
+        self.findings.append((self.getpos()[0], message, evidence, self._context))
 
     def _local_file(self, url: str) -> Optional[Path]:
         path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
@@ -149,6 +151,7 @@ class HtmlAudit(HTMLParser):
         return target if (root == target or root in target.parents) and target.is_file() else None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._context = self.get_starttag_text() or ""
         self._check(tag, attrs)
         if tag in _BLOCK_TAGS:
             self._text(BOUNDARY)
@@ -162,7 +165,8 @@ class HtmlAudit(HTMLParser):
         if tag in {"script", "style", "template"} and self._skip:
             self._skip -= 1
         if tag == "script" and self._script is not None:
-            self._check_script(self._script, "".join(self._script_body))
+            self._context = "".join(self._script_body)
+            self._check_script(self._script, self._context)
             self._script = None
         if tag in _BLOCK_TAGS:
             self._text(BOUNDARY)
@@ -204,7 +208,9 @@ class HtmlAudit(HTMLParser):
     def _check_markup(self, tag: str, attrs: list) -> None:
         """Elements and attributes the theme never writes can only have come from content."""
         if (tag, "") not in self.markup:
-            self._flag(f"网页里有主题从不使用的 <{tag}> 元素，它只能来自内容", self.get_starttag_text() or "")
+            start = self.get_starttag_text() or ""  # the record may hold its beginning: `<b x="`
+            self._flag(f"网页里有主题从不使用的 <{tag}> 元素，它只能来自内容",
+                       *(start[:end] for end in range(len(start), len(tag) + 2, -1)))
             return
         for name, value in attrs:
             name, value = name.lower(), value or ""
@@ -362,22 +368,22 @@ class OutputScan:
                 audit.feed(text)
                 audit.close()
             except Exception:  # html.parser is lenient; anything it cannot take is suspicious
-                audit.findings.append((0, "网页结构无法解析", ()))
-            for line, message, evidence in audit.findings:
+                audit.findings.append((0, "网页结构无法解析", (), ""))
+            for line, message, evidence, context in audit.findings:
                 key = ("网页安全", message, line)
                 if key not in seen:
                     seen.add(key)
-                    problems += self._markup_problem(where, line, message, evidence)
+                    problems += self._markup_problem(where, line, message, evidence, context)
             visible = detect.fold("".join(audit.visible).replace("\n", " "))
             for hit in scan_patterns(visible, self.ctx, thorough=False):
                 add(audit.visible_line(hit.start), hit)
         return problems
 
 
-    def _markup_problem(self, where: str, line: int, message: str, evidence: tuple) -> list[Problem]:
+    def _markup_problem(self, where: str, line: int, message: str, evidence: tuple, context: str) -> list[Problem]:
         """A finding of the HTML audit: at the record whose text made it, when one does (once per
         record line and finding, however many pages show it), else at the page."""
-        found = self.records.locate(evidence) if self.records is not None else None
+        found = self.records.locate(evidence, context) if self.records is not None else None
         if found is None:
             return [Problem(where, line, "", message, Severity.ERROR, "网页安全")]
         source, source_line = found
@@ -385,10 +391,10 @@ class OutputScan:
         if key in self._traced:
             return []
         self._traced.add(key)
-        page = f"{where}:{line}" if line else where
+        page = where.removeprefix(f"{self.display}/") + (f":{line}" if line else "")
         return [Problem(source.path, source_line, source.field, detect.redact(
-            f"{message}。这个字段里的文字在生成的网页里变成了网页代码（{page}），网站不能发布。"
-            "请删掉这段文字里的英文引号、尖括号和网址等符号后重新生成"), Severity.ERROR, "网页安全")]
+            f"{message}。这个字段的文字在生成的网页 {page} 里变成了网页代码，网站不能发布。"
+            "请删掉其中的英文引号、尖括号等符号后重新生成"), Severity.ERROR, "网页安全")]
 
 
 def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list[Problem]:
