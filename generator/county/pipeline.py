@@ -26,7 +26,7 @@ from generator.county.settings import build_date, default_work_dir
 from generator.county.workers import run_builds
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_portal
-from generator.privacy.records_gate import check_records
+from generator.privacy.records_gate import check_bureau, check_records
 from generator.problems import Problem, Severity, has_errors
 from generator.records.load import County, load_county, school_folders
 from generator.site.mkdocs_build import publish_theme_assets
@@ -37,6 +37,7 @@ from generator.site.views import portal_view
 def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict[str, list[Problem]]]:
     """Load and check everything without building: what `careportal check` reports."""
     county = load_county(root)
+    county.problems.extend(check_bureau(county))  # what `build` refuses the bureau's file for
     per_school = {}
     for records in county.schools:
         found = redacted(records.problems)
@@ -89,6 +90,12 @@ def build_county(
     if only:
         county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
     if county.bureau is None:
+        return CountyReport(county, [], county_problems, False)
+    bureau_gate = check_bureau(county)  # as `careportal check` does
+    county_problems += bureau_gate
+    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
+        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
+                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
