@@ -11,13 +11,13 @@ was, and every other school still publishes.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 from generator.county import gate_report
+from generator.county.lock import Busy, build_lock
 from generator.county.cache import BuildCache, SchoolEntry, published_id, read_portal_source
 from generator.county.publish import clean_staging, publish_files, remove_staging, swap_in
 from generator.county.results import CountyReport, SchoolResult, internal_error
@@ -51,18 +51,6 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
 # The county
 
 
-def _lock(cache: BuildCache):
-    """One build per output folder at a time; released when the process ends."""
-    cache.dir.mkdir(parents=True, exist_ok=True)
-    handle = open(cache.dir / "lock", "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
-
-
 def build_county(
     root: Path,
     out: Path,
@@ -73,16 +61,35 @@ def build_county(
     jobs: Optional[int] = None,
     force: bool = False,
     plan: Optional[Callable[[int, int, Optional[str]], None]] = None,
+    wait: Optional[float] = 0,
+    on_wait: Optional[Callable[[Busy], None]] = None,
 ) -> CountyReport:
     """Build every school (or only the named ones) that changed, then the portal.
 
     `progress` is called with each school's result as it finishes; `plan` once, before the first
     build starts, with the number of schools to build, the number unchanged, and why all are
-    rebuilt when that is the case (or None)."""
+    rebuilt when that is the case (or None).
+
+    Another build on the same data root, work folder or output folder is not run alongside
+    (lock.py): this one is refused with a problem, or with `wait` waits for it (seconds; None:
+    as long as it takes; `on_wait` is told once)."""
     root = root.resolve()
     out = out.resolve()
     work = (work or default_work_dir(root)).resolve()
     today = today or build_date()
+    if not root.is_dir():  # reported by the loader (nothing to lock, and no folder is created for it)
+        return _build_locked(root, out, work, only, today, progress, jobs, force, plan)
+    try:
+        with build_lock(root, work, out, wait, on_wait):
+            return _build_locked(root, out, work, only, today, progress, jobs, force, plan)
+    except Busy as busy:
+        county = prepare(root, out, work, today).county
+        return CountyReport(county, [], [*county.problems, Problem(str(busy.path), 0, "", str(busy))], False)
+
+
+def _build_locked(root: Path, out: Path, work: Path, only: Optional[list[str]], today: date,
+                  progress, jobs: Optional[int], force: bool, plan) -> CountyReport:
+    """build_county's work, with the folders locked."""
     ctx = prepare(root, out, work, today)
     county = ctx.county
     folders = {f.name: f for f in school_folders(root, county.problems)}
@@ -99,66 +106,59 @@ def build_county(
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
-    lock = _lock(cache)
-    if lock is None:
-        county_problems.append(Problem(str(out), 0, "", "另一个 careportal build 正在生成这个输出目录，请等它结束后再运行"))
-        return CountyReport(county, [], county_problems, False)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        clean_staging(out)
-        ctx.theme_store = publish_theme_assets(out)
-        county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
-        selected = [s for s in folders if not only or s in set(only)]
-        results: dict[str, SchoolResult] = {}
-        entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
-        todo: list[tuple[str, str]] = []
-        for slug in selected:
-            key = cache.school_key(county_key, folders[slug])
-            entry = entries[slug]
-            if not force and entry and entry.still_valid(key, today, out / slug):
-                results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages,
-                                             getattr(entry, "gate", {}))
+    out.mkdir(parents=True, exist_ok=True)
+    clean_staging(out)
+    ctx.theme_store = publish_theme_assets(out)
+    county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+    selected = [s for s in folders if not only or s in set(only)]
+    results: dict[str, SchoolResult] = {}
+    entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
+    todo: list[tuple[str, str]] = []
+    for slug in selected:
+        key = cache.school_key(county_key, folders[slug])
+        entry = entries[slug]
+        if not force and entry and entry.still_valid(key, today, out / slug):
+            results[slug] = SchoolResult(slug, "unchanged", list(entry.problems), entry.pages,
+                                         getattr(entry, "gate", {}))
+        else:
+            todo.append((slug, key))
+    reason = ("按 --force 全部重新生成" if force else
+              f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
+    plan and plan(len(todo), len(results), reason)
+    for slug in sorted(results):
+        progress and progress(results[slug])
+
+    def publish(build: SchoolBuild, key: str) -> None:
+        result = build.result
+        if result.status == "built":
+            target = out / result.slug
+            try:
+                swap_in(build.staged, target)
+            except Exception as exc:
+                result.status = "failed"
+                result.problems.append(internal_error(result.slug, "发布网站", exc))
             else:
-                todo.append((slug, key))
-        reason = ("按 --force 全部重新生成" if force else
-                  f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
-        plan and plan(len(todo), len(results), reason)
-        for slug in sorted(results):
-            progress and progress(results[slug])
-
-        def publish(build: SchoolBuild, key: str) -> None:
-            result = build.result
-            if result.status == "built":
-                target = out / result.slug
+                entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                    [p for p in result.problems if p.severity is not Severity.ERROR],
+                                    build.portal, build.portal_hash, result.gate)
+                entries[result.slug] = entry
                 try:
-                    swap_in(build.staged, target)
-                except Exception as exc:
-                    result.status = "failed"
-                    result.problems.append(internal_error(result.slug, "发布网站", exc))
-                else:
-                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
-                                        [p for p in result.problems if p.severity is not Severity.ERROR],
-                                        build.portal, build.portal_hash, result.gate)
-                    entries[result.slug] = entry
-                    try:
-                        cache.store_school(result.slug, entry)
-                    except OSError as exc:  # published all the same; the next run rebuilds it
-                        result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
-                                                       f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
-                                                       Severity.WARNING))
-            results[result.slug] = result
-            progress and progress(result)
+                    cache.store_school(result.slug, entry)
+                except OSError as exc:  # published all the same; the next run rebuilds it
+                    result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
+                                                   f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
+                                                   Severity.WARNING))
+        results[result.slug] = result
+        progress and progress(result)
 
-        run_builds(ctx, todo, jobs, publish)
+    run_builds(ctx, todo, jobs, publish)
 
-        portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
-        if not only:
-            county_problems += _orphans(out, cache, folders)
-        cache.save()
-        gate_report = _write_gate_report(cache, county, results, county_problems, today)
-        remove_staging(out)
-    finally:
-        lock.close()
+    portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+    if not only:
+        county_problems += _orphans(out, cache, folders)
+    cache.save()
+    gate_report = _write_gate_report(cache, county, results, county_problems, today)
+    remove_staging(out)
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
                         gate_report)
 
