@@ -212,11 +212,10 @@ class HtmlAudit(HTMLParser):
             self._flag(f"网页里有主题从不使用的 <{tag}> 元素，它只能来自内容",
                        *(start[:end] for end in range(len(start), len(tag) + 2, -1)))
             return
-        for name, value in attrs:
-            name, value = name.lower(), value or ""
+        for name, value in attrs:  # html.parser gives tag and attribute names in lower case
             if (tag, name) not in self.markup and not name.startswith("on"):  # on…= has its own message
                 self._flag(f"网页元素 <{tag}> 带有主题从不写在它上面的属性 {name}=，它只能来自内容",
-                           *_attribute_evidence(name, value))
+                           *_attribute_evidence(name, value or ""))
 
     def _check(self, tag: str, attrs: list) -> None:
         if tag in _FORBIDDEN_TAGS:
