@@ -16,6 +16,7 @@ import click
 
 from generator.records.kinds import KINDS
 from generator.records.load import SLUG, load_county
+from generator.county.lock import WHAT
 from generator.county.pipeline import build_county, check_county
 from generator.county.results import Status
 from generator.privacy.suppression import county_k
@@ -52,14 +53,16 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="同时生成几所学校（工作进程数），默认等于本机 CPU 核数。")
 @click.option("--force", is_flag=True, help="不管有没有改动，全部重新生成（例如手动改动过输出目录之后）。")
+@click.option("--wait", is_flag=True,
+              help="如果另一个 careportal build 正在使用同一个数据根目录、中间文件目录或输出目录，等它结束后再开始（默认立即退出）。")
 def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None, jobs: int | None,
-          force: bool) -> None:
+          force: bool, wait: bool) -> None:
     """生成全县门户和各校网站（只重新生成有改动的学校）。"""
     out = out or root / "site"
     progress = Progress()
     try:
-        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force)
-        report = build_county(settings, progress=progress, plan=progress.plan)
+        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force, wait=None if wait else 0)
+        report = build_county(settings, progress=progress, plan=progress.plan, on_wait=_waiting)
     except KeyboardInterrupt:
         progress.finish()
         click.echo("已中断。已发布的网站都保持完整（每所学校要么是原来的，要么是新生成的）。", err=True)
@@ -78,6 +81,10 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
     if report.portal_published:
         click.echo(f"用浏览器打开 {(out / 'index.html').resolve()} 即可查看。")
     sys.exit(1 if report.failed else 0)
+
+
+def _waiting(busy) -> None:
+    click.echo(f"另一个 careportal build 正在使用{WHAT[busy.kind]} {busy.path}，等它结束后再开始……", err=True)
 
 
 def _echo_table(report) -> None:
@@ -129,7 +136,7 @@ def serve(root: Path, slug: str | None, port: int) -> None:
                 if p.is_file()}
 
     def rebuild() -> None:
-        report = build_county(BuildSettings(root, out, only=only))
+        report = build_county(BuildSettings(root, out, only=only, wait=None), on_wait=_waiting)  # a build may be running
         for result in report.schools:
             _echo_problems(result.problems)
         _echo_problems(report.county_problems)

@@ -24,7 +24,7 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        label = self.rule or self.field
+        label = ": ".join(part for part in (self.field, self.rule) if part)
         prefix = "" if self.severity is Severity.ERROR else "提醒："
         return f"{where}: {label}: {prefix}{self.message}" if label else f"{where}: {prefix}{self.message}"
 

@@ -63,6 +63,10 @@ class BuildSettings:
     force: bool = False
     """Rebuild every school even if its inputs did not change."""
 
+    wait: Optional[float] = 0
+    """When another build holds the same data root, work folder or output folder: seconds to wait
+    for it (None: as long as it takes); 0 refuses at once with a message."""
+
     def resolved(self) -> "BuildSettings":
         root = self.root.resolve()
         return dataclasses.replace(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import yaml
-from helpers import REPO, copy_demo
+from helpers import copy_demo
 
 from generator.records.load import load_county
 from generator.site import render, urls

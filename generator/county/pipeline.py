@@ -11,13 +11,13 @@ was, and every other school still publishes.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 from generator.county import gate_report
+from generator.county.lock import Busy, build_lock
 from generator.county.cache import BuildCache, SchoolEntry, published_id, read_portal_source
 from generator.county.publish import clean_staging, publish_files, remove_staging, swap_in
 from generator.county.results import CountyReport, SchoolResult, Status, internal_error
@@ -25,7 +25,7 @@ from generator.county.school_build import BuildContext, SchoolBuild, prepare
 from generator.county.workers import run_builds
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_portal
-from generator.privacy.records_gate import check_records
+from generator.privacy.records_gate import check_bureau, check_records
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings
@@ -39,6 +39,7 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
     """Load and check everything without building: what `careportal check` reports."""
     county = load_county(root)
     county.problems.extend(settings_problems(county))
+    county.problems.extend(check_bureau(county))  # what `build` refuses the bureau's file for
     per_school = {}
     for records in county.schools:
         found = redacted(records.problems)
@@ -52,30 +53,35 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
 # The county
 
 
-def _lock(cache: BuildCache):
-    """One build per output folder at a time; released when the process ends."""
-    cache.dir.mkdir(parents=True, exist_ok=True)
-    handle = open(cache.dir / "lock", "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
-
-
 def build_county(
     settings: BuildSettings,
     progress: Optional[Callable[[SchoolResult], None]] = None,
     plan: Optional[Callable[[int, int, Optional[str]], None]] = None,
+    on_wait: Optional[Callable[[Busy], None]] = None,
 ) -> CountyReport:
     """Build every school (or only the named ones) that changed, then the portal.
 
     `progress` is called with each school's result as it finishes; `plan` once, before the first
     build starts, with the number of schools to build, the number unchanged, and why all are
-    rebuilt when that is the case (or None)."""
+    rebuilt when that is the case (or None).
+
+    Another build on the same data root, work folder or output folder is not run alongside
+    (lock.py): this one is refused with a problem, or with `settings.wait` waits for it (`on_wait`
+    is told once)."""
+    settings = settings.resolved()
+    if not settings.root.is_dir():  # reported by the loader (nothing to lock, and no folder is created for it)
+        return _build_locked(settings, progress, plan)
+    try:
+        with build_lock(settings.root, settings.work, settings.out, settings.wait, on_wait):
+            return _build_locked(settings, progress, plan)
+    except Busy as busy:
+        county = prepare(settings).county
+        return CountyReport(county, [], [*county.problems, Problem(str(busy.path), 0, "", str(busy))], False)
+
+
+def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
+    """build_county's work, with the folders locked."""
     ctx = prepare(settings)
-    settings = ctx.settings
     root, out, work, today, only, force = (settings.root, settings.out, settings.work, settings.today, settings.only,
                                            settings.force)
     county = ctx.county
@@ -86,68 +92,67 @@ def build_county(
         county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
     if county.bureau is None or unsafe_settings:
         return CountyReport(county, [], county_problems, False)
+    bureau_gate = check_bureau(county)  # as `careportal check` does
+    county_problems += bureau_gate
+    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
+        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
+                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
+        return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
-    lock = _lock(cache)
-    if lock is None:
-        county_problems.append(Problem(str(out), 0, "", "另一个 careportal build 正在生成这个输出目录，请等它结束后再运行"))
-        return CountyReport(county, [], county_problems, False)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        clean_staging(out)
-        ctx.theme_store = publish_theme_assets(out)
-        county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
-        selected = [s for s in folders if not only or s in set(only)]
-        results: dict[str, SchoolResult] = {}
-        entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
-        todo: list[tuple[str, str]] = []
-        for slug in selected:
-            key = cache.school_key(county_key, folders[slug])
-            entry = entries[slug]
-            if not force and entry and entry.still_valid(key, today, out / slug):
-                results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
-                                             getattr(entry, "gate", {}))
+    out.mkdir(parents=True, exist_ok=True)
+    clean_staging(out)
+    ctx.theme_store = publish_theme_assets(out)
+    county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+    selected = [s for s in folders if not only or s in set(only)]
+    results: dict[str, SchoolResult] = {}
+    entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
+    todo: list[tuple[str, str]] = []
+    for slug in selected:
+        key = cache.school_key(county_key, folders[slug])
+        entry = entries[slug]
+        if not force and entry and entry.still_valid(key, today, out / slug):
+            results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
+                                         getattr(entry, "gate", {}))
+        else:
+            todo.append((slug, key))
+    reason = ("按 --force 全部重新生成" if force else
+              f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
+    plan and plan(len(todo), len(results), reason)
+    for slug in sorted(results):
+        progress and progress(results[slug])
+
+    def publish(build: SchoolBuild, key: str) -> None:
+        result = build.result
+        if result.status is Status.BUILT:
+            target = out / result.slug
+            try:
+                swap_in(build.staged, target)
+            except Exception as exc:
+                result.status = Status.FAILED
+                result.problems.append(internal_error(result.slug, "发布网站", exc))
             else:
-                todo.append((slug, key))
-        reason = ("按 --force 全部重新生成" if force else
-                  f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
-        plan and plan(len(todo), len(results), reason)
-        for slug in sorted(results):
-            progress and progress(results[slug])
-
-        def publish(build: SchoolBuild, key: str) -> None:
-            result = build.result
-            if result.status is Status.BUILT:
-                target = out / result.slug
+                entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                    [p for p in result.problems if p.severity is not Severity.ERROR],
+                                    build.portal, build.portal_hash, result.gate)
+                entries[result.slug] = entry
                 try:
-                    swap_in(build.staged, target)
-                except Exception as exc:
-                    result.status = Status.FAILED
-                    result.problems.append(internal_error(result.slug, "发布网站", exc))
-                else:
-                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
-                                        [p for p in result.problems if p.severity is not Severity.ERROR],
-                                        build.portal, build.portal_hash, result.gate)
-                    entries[result.slug] = entry
-                    try:
-                        cache.store_school(result.slug, entry)
-                    except OSError as exc:  # published all the same; the next run rebuilds it
-                        result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
-                                                       f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
-                                                       Severity.WARNING))
-            results[result.slug] = result
-            progress and progress(result)
+                    cache.store_school(result.slug, entry)
+                except OSError as exc:  # published all the same; the next run rebuilds it
+                    result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
+                                                   f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
+                                                   Severity.WARNING))
+        results[result.slug] = result
+        progress and progress(result)
 
-        run_builds(ctx, todo, publish)
+    run_builds(ctx, todo, publish)
 
-        portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
-        if not only:
-            county_problems += _orphans(out, cache, folders)
-        cache.save()
-        gate_report = _write_gate_report(cache, county, results, county_problems, today)
-        remove_staging(out)
-    finally:
-        lock.close()
+    portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+    if not only:
+        county_problems += _orphans(out, cache, folders)
+    cache.save()
+    gate_report = _write_gate_report(cache, county, results, county_problems, today)
+    remove_staging(out)
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
                         gate_report)
 

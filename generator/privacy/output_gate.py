@@ -1,6 +1,10 @@
 """The privacy gate on output: every file of a built site before it is published (text files,
 also inside .gz, file and folder names, image metadata, after folding) and the HTML itself for
-scripts, event handlers, javascript:/data: URLs and outside resources (rule 9)."""
+scripts, event handlers, javascript:/data: URLs and outside resources (rule 9), and every
+element's attributes against the ones the theme itself writes on that element (theme_markup.py).
+
+A finding on a page whose text one of the records holds is reported at that record's file, line
+and field (trace.py), where staff can fix it; others at the page."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from typing import Optional
 from generator import theme
 from generator.privacy import detect, photos
 from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
+from generator.privacy.theme_markup import theme_pairs
+from generator.privacy.trace import RecordTexts
 from generator.problems import Problem, Severity
 from generator.records.load import County, SchoolRecords
 
@@ -90,15 +96,35 @@ _BLOCK_TAGS = {"p", "div", "li", "td", "th", "tr", "br", "h1", "h2", "h3", "h4",
                "option", "label", "title", "hr", "form", "main", "aside", "caption", "summary", "details"}
 _CSS_EXTERNAL = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//|@import\s+(?:url\()?\s*['\"]?\s*(?:https?:)?//|expression\(|javascript:", re.I)
 BOUNDARY = "\u241e"  # between blocks of visible text: not a separator, so no match spans two blocks
+_SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
+
+
+def url_scheme(url: str) -> Optional[str]:
+    """The scheme a browser reads in an attribute's URL (WHATWG URL parsing): leading and trailing
+    control characters and spaces are dropped, tabs and line breaks anywhere are removed, and the
+    scheme is the ASCII letters, digits, `+ - .` before the first colon. `java%09script:` has no
+    scheme (a browser opens it as a relative address), `java\tscript:` is `javascript`."""
+    text = re.sub(r"[\t\n\r]", "", re.sub(r"^[\x00-\x20]+|[\x00-\x20]+$", "", url))
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
+    return match[1].lower() if match else None
+
+
+def _attribute_evidence(name: str, value: str) -> tuple[str, ...]:
+    """Texts that may identify, in a record, where an attribute on a page came from."""
+    return (value, f'{name}="{value}', f"{name}='{value}", f"{name}={value}", f'{name}="', f"{name}='")
 
 
 class HtmlAudit(HTMLParser):
     """Rule 9 over one HTML page, and the page's visible text (for the scans of rules 1–3)."""
 
-    def __init__(self, page: Path, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple) -> None:
+    def __init__(self, page: Path, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
+                 markup: Optional[frozenset[tuple[str, str]]] = None) -> None:
         super().__init__(convert_charrefs=True)
         self.page, self.site_dir, self.ctx, self.hashes, self.scripts = page, site_dir, ctx, hashes, scripts
-        self.findings: list[tuple[int, str]] = []
+        self.markup = markup  # the theme's (tag, attribute) pairs (tag, "" for the tag): HTML pages only
+        # (line, message, texts that may trace it to a record, the start tag or script it is in)
+        self.findings: list[tuple[int, str, tuple[str, ...], str]] = []
+        self._context = ""
         self.visible: list[str] = []
         self.visible_lines: list[tuple[int, int]] = []  # (offset in visible text, line)
         self._length = 0
@@ -106,8 +132,8 @@ class HtmlAudit(HTMLParser):
         self._script_body: list[str] = []
         self._skip = 0
 
-    def _flag(self, message: str) -> None:
-        self.findings.append((self.getpos()[0], message))
+    def _flag(self, message: str, *evidence: str) -> None:
+        self.findings.append((self.getpos()[0], message, evidence, self._context))
 
     def _local_file(self, url: str) -> Optional[Path]:
         path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
@@ -125,6 +151,7 @@ class HtmlAudit(HTMLParser):
         return target if (root == target or root in target.parents) and target.is_file() else None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._context = self.get_starttag_text() or ""
         self._check(tag, attrs)
         if tag in _BLOCK_TAGS:
             self._text(BOUNDARY)
@@ -138,7 +165,8 @@ class HtmlAudit(HTMLParser):
         if tag in {"script", "style", "template"} and self._skip:
             self._skip -= 1
         if tag == "script" and self._script is not None:
-            self._check_script(self._script, "".join(self._script_body))
+            self._context = "".join(self._script_body)
+            self._check_script(self._script, self._context)
             self._script = None
         if tag in _BLOCK_TAGS:
             self._text(BOUNDARY)
@@ -148,7 +176,7 @@ class HtmlAudit(HTMLParser):
             self._script_body.append(data)
         elif self._skip:
             if "expression(" in data.lower() or "javascript:" in data.lower():
-                self._flag("样式表里有脚本（expression/javascript:）")
+                self._flag("样式表里有脚本（expression/javascript:）", data.strip())
         else:
             self._text(data)
 
@@ -163,58 +191,72 @@ class HtmlAudit(HTMLParser):
         if src is not None:
             local = self._local_file(src)
             if re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", src, re.I):
-                self._flag("网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码")
+                self._flag("网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码", src)
             elif local is None or hashlib.sha256(local.read_bytes()).hexdigest() not in self.hashes:
-                self._flag("网页加载了不属于主题的脚本文件")
+                self._flag("网页加载了不属于主题的脚本文件", src)
             return
         if kind in {"application/json", "application/ld+json"}:
             try:
                 json.loads(body)
             except ValueError:
-                self._flag("网页里有无法识别的数据脚本")
+                self._flag("网页里有无法识别的数据脚本", body.strip())
             return
         text = body.strip()
         if text and not any(p.fullmatch(text) for p in self.scripts):
-            self._flag("网页里有不属于主题模板的脚本（<script>）。内容里不能有脚本")
+            self._flag("网页里有不属于主题模板的脚本（<script>）。内容里不能有脚本", text)
+
+    def _check_markup(self, tag: str, attrs: list) -> None:
+        """Elements and attributes the theme never writes can only have come from content."""
+        if (tag, "") not in self.markup:
+            start = self.get_starttag_text() or ""  # the record may hold its beginning: `<b x="`
+            self._flag(f"网页里有主题从不使用的 <{tag}> 元素，它只能来自内容",
+                       *(start[:end] for end in range(len(start), len(tag) + 2, -1)))
+            return
+        for name, value in attrs:  # html.parser gives tag and attribute names in lower case
+            if (tag, name) not in self.markup and not name.startswith("on"):  # on…= has its own message
+                self._flag(f"网页元素 <{tag}> 带有主题从不写在它上面的属性 {name}=，它只能来自内容",
+                           *_attribute_evidence(name, value or ""))
 
     def _check(self, tag: str, attrs: list) -> None:
         if tag in _FORBIDDEN_TAGS:
-            self._flag(f"网页里有 <{tag}> 标签，不允许嵌入其他网页或插件")
+            self._flag(f"网页里有 <{tag}> 标签，不允许嵌入其他网页或插件", self.get_starttag_text() or "")
+        if self.markup is not None:
+            self._check_markup(tag, attrs)
         values = {name.lower(): (value or "") for name, value in attrs}
         for name, value in values.items():
             if name.startswith("on"):
-                self._flag(f"网页元素带有事件脚本属性 {name}=，不允许")
+                self._flag(f"网页元素带有事件脚本属性 {name}=，不允许", *_attribute_evidence(name, value))
                 continue
             if name == "style":
                 lowered = value.lower().replace(" ", "")
                 if "expression(" in lowered or "javascript:" in lowered or re.search(r"url\((['\"]?)(https?:)?//", lowered):
-                    self._flag("样式属性里有脚本或外部网址")
+                    self._flag("样式属性里有脚本或外部网址", *_attribute_evidence(name, value))
                 continue
             if name not in _URL_ATTRIBUTES:
                 continue
             urls = [part.strip().split(" ")[0] for part in value.split(",")] if name.endswith("srcset") else [value]
             for url in urls:
-                cleaned = re.sub(r"[\x00-\x20]", "", detect.fold_line(url)).lower()
-                if cleaned.startswith(("javascript:", "vbscript:", "livescript:")):
-                    self._flag("网页里有 javascript: 链接，不允许")
-                elif cleaned.startswith("data:") and not (tag in {"img", "source"} and name in {"src", "srcset"}
-                                                          and cleaned.startswith("data:image/")):
-                    self._flag("网页里有 data: 链接（只有图片可以这样写）")
+                scheme = url_scheme(url)
+                if scheme in _SCRIPT_SCHEMES:
+                    self._flag("网页里有 javascript: 链接，不允许", *_attribute_evidence(name, url))
+                elif scheme == "data" and not (tag in {"img", "source"} and name in {"src", "srcset"}
+                                               and re.sub(r"[\t\n\r]", "", url.strip()).lower().startswith("data:image/")):
+                    self._flag("网页里有 data: 链接（只有图片可以这样写）", *_attribute_evidence(name, url))
         if tag == "meta" and values.get("http-equiv", "").lower() == "refresh" and "javascript:" in values.get("content", "").lower():
-            self._flag("网页自动跳转到脚本")
+            self._flag("网页自动跳转到脚本", values.get("content", ""))
         loading = _LOADING.get(tag)
         external = re.compile(r"^\s*(https?:)?//", re.I)
         site_url = self.ctx.site_host
         if loading and external.match(values.get(loading, "")):
             host = urllib.parse.urlsplit(values[loading].strip()).hostname
             if host != site_url:
-                self._flag(f"网页从外部网址加载 <{tag}>。网站不能依赖外部网络")
+                self._flag(f"网页从外部网址加载 <{tag}>。网站不能依赖外部网络", values[loading])
         if tag == "link" and set(values.get("rel", "").lower().split()) & _LOADING_LINK_RELS and external.match(values.get("href", "")):
             host = urllib.parse.urlsplit(values["href"].strip()).hostname
             if host != site_url:
-                self._flag("网页从外部网址加载样式或图标。网站不能依赖外部网络")
+                self._flag("网页从外部网址加载样式或图标。网站不能依赖外部网络", values["href"])
         if tag == "form" and external.match(values.get("action", "")):
-            self._flag("表单会把内容发送到外部网址")
+            self._flag("表单会把内容发送到外部网址", values["action"])
 
     def visible_line(self, offset: int) -> int:
         index = bisect.bisect_right([o for o, _ in self.visible_lines], offset) - 1
@@ -227,10 +269,12 @@ class OutputScan:
     site_dir: Path
     display: str  # prefix for paths in messages
     theme_dir: Path
+    records: Optional[RecordTexts] = None  # where findings are traced back to
 
     def run(self) -> list[Problem]:
         hashes = theme_hashes(str(self.theme_dir))
         scripts = theme_scripts(str(self.theme_dir))
+        self._traced: set[tuple] = set()
         problems: list[Problem] = []
         for path in sorted(self.site_dir.rglob("*")):
             rel = path.relative_to(self.site_dir).as_posix()
@@ -317,32 +361,52 @@ class OutputScan:
                 problems.append(Problem(where, text.count("\n", 0, match.start()) + 1, "",
                                         "样式表从外部网址加载字体或图片，或含有脚本。网站不能依赖外部网络", Severity.ERROR, "网页安全"))
         if path.suffix.lower() in {".html", ".htm", ".svg", ".xhtml"}:
-            audit = HtmlAudit(path, self.site_dir, self.ctx, hashes, scripts)
+            markup = None if path.suffix.lower() == ".svg" else theme_pairs(str(self.theme_dir))
+            audit = HtmlAudit(path, self.site_dir, self.ctx, hashes, scripts, markup)
             try:
                 audit.feed(text)
                 audit.close()
             except Exception:  # html.parser is lenient; anything it cannot take is suspicious
-                audit.findings.append((0, "网页结构无法解析"))
-            for line, message in audit.findings:
+                audit.findings.append((0, "网页结构无法解析", (), ""))
+            for line, message, evidence, context in audit.findings:
                 key = ("网页安全", message, line)
                 if key not in seen:
                     seen.add(key)
-                    problems.append(Problem(where, line, "", message, Severity.ERROR, "网页安全"))
+                    problems += self._markup_problem(where, line, message, evidence, context)
             visible = detect.fold("".join(audit.visible).replace("\n", " "))
             for hit in scan_patterns(visible, self.ctx, thorough=False):
                 add(audit.visible_line(hit.start), hit)
         return problems
 
 
+    def _markup_problem(self, where: str, line: int, message: str, evidence: tuple, context: str) -> list[Problem]:
+        """A finding of the HTML audit: at the record whose text made it, when one does (once per
+        record line and finding, however many pages show it), else at the page."""
+        found = self.records.locate(evidence, context) if self.records is not None else None
+        if found is None:
+            return [Problem(where, line, "", message, Severity.ERROR, "网页安全")]
+        source, source_line = found
+        key = (source.path, source_line, source.field, message)
+        if key in self._traced:
+            return []
+        self._traced.add(key)
+        page = where.removeprefix(f"{self.display}/") + (f":{line}" if line else "")
+        return [Problem(source.path, source_line, source.field, detect.redact(
+            f"{message}。这个字段的文字在生成的网页 {page} 里变成了网页代码，网站不能发布。"
+            "请删掉其中的英文引号、尖括号等符号后重新生成"), Severity.ERROR, "网页安全")]
+
+
 def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list[Problem]:
     """The gate over every file of a built school site, before it is published."""
     ctx = context(county, records)
-    return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root)).run()
+    return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root),
+                      RecordTexts(county, records)).run()
 
 
 def check_portal(county: County, portal_dir: Path) -> list[Problem]:
-    """The gate over the county portal (every school's deny-list applies)."""
+    """The gate over the county portal (every school's deny-list applies; findings are traced to
+    the bureau's records and those of the schools `county` holds)."""
     ctx = county_context(county)
-    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root)).run()
+    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), RecordTexts(county)).run()
 
 

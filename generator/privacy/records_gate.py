@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from generator.privacy import detect, photos
-from generator.privacy.context import Context, context, problem_from_hit, scan_patterns
+from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
 from generator.problems import Problem, Severity
 from generator.records.load import County, Loaded, SchoolRecords
 
@@ -104,3 +104,19 @@ def check_records(county: County, records: SchoolRecords) -> list[Problem]:
     return problems
 
 
+
+
+def check_bureau(county: County) -> list[Problem]:
+    """The gate over content/bureau.yml: its text is on the county portal and on every school's
+    pages, so it is read with every school's deny-list and declared numbers (the portal's
+    context), the same rules as a school's records. `careportal check` and `build` both run it."""
+    if county.bureau is None:
+        return []
+    ctx = county_context(county)
+    ctx.known = tuple(sorted({*ctx.known, *_bureau_places(county)}))
+    return _check_file(county.bureau, county, ctx)
+
+
+def _bureau_places(county: County) -> list[str]:
+    b = county.bureau.record
+    return [v for v in (b.name, b.region.province, b.region.city, b.region.county, b.address, b.contact.role) if v]

@@ -27,7 +27,8 @@ from generator.ids import opaque
 from generator.privacy.photos import write_photos
 from generator.site.qr import qr_svg
 from generator.site import urls
-from generator.site.views import Portal, SchoolSite, nav_title
+from generator.site.theme_values import checked_config, theme_text, theme_url
+from generator.site.views import Portal, SchoolSite
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,8 @@ class Layout:
         return cls(root=root, theme=theme_files.theme_dir(root), base_config=theme_files.base_config(root), work=work)
 
 
-def meta_text(text: str) -> str:
-    """Text for a `<meta content="…">` (or any attribute) printed unescaped by the theme."""
-    return nav_title(text).replace('"', "&quot;")
+# Page front matter (titles, descriptions, link-card titles) is theme context too: the same function.
+meta_text = theme_text
 
 
 def environment(theme: Path, folder: str) -> Environment:
@@ -172,12 +172,12 @@ def _convert_docs(source: Path, target: Path) -> None:
 
 
 def _nav(layout: Layout, t: Callable[[str], str]) -> Optional[list]:
-    """The base config's navigation with its titles converted (None when it has none)."""
+    """The base config's navigation with its titles converted and made theme-safe (None when it has none)."""
     base = yaml.safe_load(layout.base_config.read_text(encoding="utf-8")) or {}
 
     def convert(item):
         if isinstance(item, dict):
-            return {t(k): convert(v) for k, v in item.items()}
+            return {theme_text(t(k)): convert(v) for k, v in item.items()}
         if isinstance(item, list):
             return [convert(i) for i in item]
         return item
@@ -190,12 +190,12 @@ def _config(site: SchoolSite, layout: Layout, script: Script, site_dir: Path, ur
     t = script.convert
     share = {}
     if url:
-        share = {"share_image": f"{url}assets/careportal/{SHARE_IMAGES[0]}",
-                 "share_image_square": f"{url}assets/careportal/{SHARE_IMAGES[1]}"}
+        share = {"share_image": theme_url(f"{url}assets/careportal/{SHARE_IMAGES[0]}"),
+                 "share_image_square": theme_url(f"{url}assets/careportal/{SHARE_IMAGES[1]}")}
     config = {
         "INHERIT": str(layout.base_config),
-        "site_name": nav_title(t(site.name)),
-        "site_description": meta_text(t(site.description)),
+        "site_name": theme_text(t(site.name)),
+        "site_description": theme_text(t(site.description)),
         "docs_dir": "docs",
         "site_dir": str(site_dir),
         "theme": {"name": "material", "custom_dir": str(layout.theme / "overrides"),
@@ -204,27 +204,26 @@ def _config(site: SchoolSite, layout: Layout, script: Script, site_dir: Path, ur
         "extra_javascript": [assets["careportal.js"]],
         "extra": {
             "careportal": {
-                "school": nav_title(t(site.name)),
-                "school_meta": meta_text(t(site.name)),
-                "bureau": nav_title(t(site.bureau_name)),
+                "school": theme_text(t(site.name)),
+                "school_meta": theme_text(t(site.name)),
+                "bureau": theme_text(t(site.bureau_name)),
                 "updated": site.updated.isoformat(),
                 "lang": script.lang,
                 "og_locale": script.og_locale,
                 "speech_lang": script.speech,
                 "portal": script.portal,
                 "other": {"lang": script.other_lang, "label": script.other_label, "prefix": script.other_prefix},
-                "ui": {key: meta_text(t(value)) for key, value in UI.items()},
+                "ui": {key: theme_text(t(value)) for key, value in UI.items()},
                 **share,
             },
         },
     }
-    if script is HANT:
-        nav = _nav(layout, t)
-        if nav:
-            config["nav"] = nav
+    nav = _nav(layout, t)  # written for both scripts: the base config's titles are made theme-safe too
+    if nav:
+        config["nav"] = nav
     if url:
-        config["site_url"] = url
-    return config
+        config["site_url"] = theme_url(url)
+    return checked_config(config)
 
 
 def _write_config(path: Path, config: dict) -> None:

@@ -15,12 +15,12 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "del", "s", "blockquote", "ul", "ol", "li", "code", "pre",
-    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+from generator.privacy.theme_markup import BODY_ATTRIBUTES, BODY_LINK_REL, BODY_TAGS, BODY_URL_SCHEMES
+
+# The allow-list is the privacy layer's (the output audit checks pages against the same one).
+ALLOWED_TAGS = set(BODY_TAGS)
+ALLOWED_ATTRIBUTES = {tag: set(names) for tag, names in BODY_ATTRIBUTES.items()}
+URL_SCHEMES = set(BODY_URL_SCHEMES)
 
 
 def _image_as_text(self, tokens, idx, options, env) -> str:
@@ -55,7 +55,7 @@ def to_html(markdown: str) -> Markup:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
+        link_rel=BODY_LINK_REL,
         filter_style_properties={"text-align"},
     )
     return Markup(clean)

@@ -7,7 +7,6 @@ sanitised HTML. Templates only lay these out; they make no decisions of their ow
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from generator.records.load import County, Loaded, SchoolRecords
 from generator.site import urls
 from generator.site.richtext import to_html
 from generator.privacy.suppression import Cell, cell, cells_with_total, county_k, sensitive_cell, total_over_parts
+from generator.site.theme_values import theme_text
 
 CN_DIGITS = "零一二三四五六七八九十"
 
@@ -40,12 +40,9 @@ def chinese_count(n: int) -> str:
 
 
 def nav_title(text: str) -> str:
-    """A title safe for MkDocs' own templates, which print page titles without escaping.
-
-    ASCII angle brackets become full-width ones (so no `striptags`/unescape round trip can ever
-    produce a tag) and the rest is HTML-escaped once.
-    """
-    return html.escape(text.replace("<", "＜").replace(">", "＞"), quote=False)
+    """A page title for MkDocs' own templates, which print titles unescaped, escaped and
+    through `striptags`: made safe for all of them by `theme_values.theme_text`."""
+    return theme_text(text)
 
 
 def tel_uri(phone: str) -> str:
