@@ -11,7 +11,6 @@ was, and every other school still publishes.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -52,6 +51,8 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
 
 def _lock(cache: BuildCache):
     """One build per output folder at a time; released when the process ends."""
+    import fcntl  # Unix only, and only for a build: `careportal check` and `edit` run on Windows
+
     cache.dir.mkdir(parents=True, exist_ok=True)
     handle = open(cache.dir / "lock", "w")
     try:
