@@ -294,7 +294,13 @@ def _editor_data(raw: str) -> dict:
         raise Refused(exc.message) from None
     if not isinstance(doc.data, dict):
         raise Refused("内容应该是一组字段")
-    data = YAML(typ="safe", pure=True).load(raw)
+    yaml = YAML(typ="safe", pure=True)
+    # dates stay text: the models read them (and explain a 2026-13-40 in Chinese)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    try:
+        data = yaml.load(raw)
+    except Exception:  # parse() accepted it, so this is a spelling only YAML 1.2 reads differently
+        data = doc.data
     return _without_empty(data)
 
 
