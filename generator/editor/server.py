@@ -91,6 +91,17 @@ class Preview:
             return self.site
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that closed the connection (a tab closed mid-answer) is not worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class Editor:
     def __init__(self, root: Path, slug: str, work: Path, today: date, port: int = 0):
         vendored_files()
@@ -98,7 +109,7 @@ class Editor:
         self.protocol = Protocol(self.store)
         self.token = secrets.token_urlsafe(24)
         self.preview = Preview(self.store.root, slug, work, today)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.httpd = _Server(("127.0.0.1", port), _handler(self))
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")),
