@@ -71,7 +71,7 @@ def widget(form: FormField) -> dict[str, Any]:
     elif kind == "image":
         out.update(widget="image", choose_url=False)
     elif kind == "object":
-        out.update(widget="object", collapsed=not form.required, fields=[widget(f) for f in form.fields])
+        out.update(widget="object", collapsed=False, fields=[widget(f) for f in form.fields])
     elif kind == "list":
         out.update(widget="list", collapsed=False)
         if form.fields:
@@ -125,9 +125,7 @@ def cms_config(api_url: str, preview_url: str, default_term: Optional[str] = Non
         "publish_mode": "simple",
         "media_folder": MEDIA_FOLDER,
         "public_folder": MEDIA_FOLDER,
-        "site_url": preview_url,
-        "display_url": preview_url,
-        "show_preview_links": False,
+        "show_preview_links": False,  # the page's own 预览网站 button opens the preview
         "search": False,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": collections(default_term),

@@ -223,7 +223,7 @@ def _handler(editor: Editor):
                 return
             if rest == "":
                 self._send(200, editor.page(), "text/html; charset=utf-8", {
-                    "Content-Security-Policy": (f"default-src 'self'; connect-src 'self'; img-src 'self' blob: data:; "
+                    "Content-Security-Policy": (f"default-src 'self'; connect-src 'self' blob: data:; img-src 'self' blob: data:; "
                                                 "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-eval' "
                                                 "'wasm-unsafe-eval'; font-src 'self' data:; frame-src 'self'; "
                                                 "object-src 'none'; base-uri 'none'; form-action 'none'"),

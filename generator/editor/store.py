@@ -35,12 +35,14 @@ from generator.records.source import MAX_FILE_BYTES, parse
 SCHOOL_FILE = "school.yml"
 MEDIA_DIR = photos.PHOTO_DIR
 _RECORD_NAME = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\.(yml|yaml)$")
-_MEDIA_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,100}(?:\.[a-z0-9_-]{1,20})*\.(jpg|jpeg|png|webp)$")
+_MEDIA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}(?:\.[A-Za-z0-9_-]{1,20})*\.(jpe?g|png|webp)$", re.I)
 _TEMP_PREFIX = ".careportal-edit-"
 
 STALE = ("这条记录在您打开之后已经被修改过（可能是在另一个浏览器窗口或用记事本改的）。为了不覆盖别人的修改，这次没有保存。"
          "请先把您改的内容复制下来，刷新页面重新打开这条记录，再改一次")
 NOT_ALLOWED = "不能访问这个位置：编辑器只能打开本校的记录文件和 photos 文件夹里的照片"
+PHOTO_NAME = ("照片的文件名只能用英文字母、数字、连字符和下划线，扩展名是 .jpg、.png 或 .webp。"
+              "请先把照片改名（例如 2026-06-12-1.jpg）再上传")
 
 
 class Refused(Exception):
@@ -97,7 +99,9 @@ class SchoolStore:
             kind = "school"
         elif len(parts) == 2 and parts[0] in RECORD_DIRS and _RECORD_NAME.match(parts[1]):
             kind = parts[0]
-        elif len(parts) == 2 and parts[0] == MEDIA_DIR and _MEDIA_NAME.match(parts[1]):
+        elif len(parts) == 2 and parts[0] == MEDIA_DIR:
+            if not _MEDIA_NAME.match(parts[1]):
+                raise Refused(PHOTO_NAME, status=403)
             kind = "media"
         else:
             raise Refused(NOT_ALLOWED, status=403)
