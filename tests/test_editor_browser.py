@@ -133,6 +133,8 @@ def test_create_activity_through_the_form(session):
     page.locator('input[id^="participants-field-"]').fill("约200")
     page.locator('textarea[id^="summary-field-"]').fill("各班开展冬季防火防冻安全教育。")
     page.locator('textarea[id^="body-field-"]').fill("第一段：认识火灾的危险。\n\n第二段：学会拨打 119。")
+    page.locator('input[id^="title-field-"]').scroll_into_view_if_needed()
+    page.mouse.wheel(0, -2000)
     shot(page, "editor-form.png")
     publish(page)
     created = wait_for(lambda: {p for p in set(folder.iterdir()) - before if not p.name.startswith(".")})

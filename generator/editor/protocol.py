@@ -18,11 +18,11 @@ from generator.editor.store import NOT_ALLOWED, Refused, SchoolStore, sha256
 from generator.problems import Problem
 
 
-def _entry(relative: str, data: Optional[bytes], label: Any = None) -> dict:
-    file = {"path": relative, "id": sha256(data) if data is not None else None}
+def _entry(store: SchoolStore, target, data: Optional[bytes], label: Any = None) -> dict:
+    file = {"path": target.relative, "id": sha256(data) if data is not None else None}
     if label is not None:
         file["label"] = label
-    return {"data": data.decode("utf-8-sig", errors="replace") if data is not None else None, "file": file}
+    return {"data": store.display_text(target, data) if data is not None else None, "file": file}
 
 
 def _media(relative: str, data: bytes) -> dict:
@@ -72,9 +72,9 @@ class Protocol:
     def do_entriesByFolder(self, params: dict, tab: str) -> list:
         entries = []
         for relative in self.store.folder_files(params.get("folder"), str(params.get("extension") or "yml")):
-            _, data = self.store.read(relative)
+            target, data = self.store.read(relative)
             self._saw(tab, relative, data)
-            entries.append(_entry(relative, data))
+            entries.append(_entry(self.store, target, data))
         return entries
 
     def do_entriesByFiles(self, params: dict, tab: str) -> list:
@@ -84,16 +84,16 @@ class Protocol:
         entries = []
         for item in files:
             relative = item.get("path") if isinstance(item, dict) else None
-            _, data = self.store.read(relative)
+            target, data = self.store.read(relative)
             self._saw(tab, relative, data)
-            entries.append(_entry(relative, data, item.get("label")))
+            entries.append(_entry(self.store, target, data, item.get("label")))
         return entries
 
     def do_getEntry(self, params: dict, tab: str) -> dict:
         relative = params.get("path")
-        _, data = self.store.read(relative)
+        target, data = self.store.read(relative)
         self._saw(tab, relative, data)
-        return _entry(relative, data)
+        return _entry(self.store, target, data)
 
     def do_getMedia(self, params: dict, tab: str) -> list:
         found = []

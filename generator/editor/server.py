@@ -28,6 +28,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from generator.editor.cms_config import DECAP_VERSION, cms_config
 from generator.editor.protocol import Protocol, problem_json
 from generator.editor.store import SchoolStore
+from generator.privacy.context import redacted
+from generator.privacy.records_gate import check_records
+from generator.records.load import load_school
 from generator.problems import Problem, Severity
 
 HERE = Path(__file__).parent
@@ -133,13 +136,7 @@ class Editor:
 
     def problems(self) -> dict:
         """What `careportal check` says about this school now, for the page's status bar."""
-        from generator.county.pipeline import check_county  # noqa: F401 - imported lazily below
-
         county = self.store._county()
-        from generator.privacy.context import redacted
-        from generator.privacy.records_gate import check_records
-        from generator.records.load import load_school
-
         records = load_school(self.store.root, self.store.folder)
         found = redacted(records.problems)
         if records.ok and county.bureau:
@@ -187,7 +184,7 @@ def _handler(editor: Editor):
         def _refuse(self, status: int = 403, message: str = "拒绝访问") -> None:
             self._json(status, {"error": message})
 
-        def _file(self, path: Path, csp: bool = False) -> None:
+        def _file(self, path: Path) -> None:
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if kind.startswith("text/") or kind in {"application/javascript", "application/json"}:
                 kind += "; charset=utf-8"

@@ -217,7 +217,9 @@ class SchoolStore:
         if current is None and based_on is not None:
             raise Refused(STALE, [Problem(f"schools/{self.slug}/{relative}", 0, "", STALE)], status=409)
         data = _editor_data(raw)
-        text = merged_text(current, data)
+        text = merged_text(current, data, _defaults(self._model(target)))
+        if current is None:
+            text = _schema_line(target) + text
         candidate = self._temp(target)
         try:
             candidate.write_text(text, encoding="utf-8", newline="\n")
@@ -233,6 +235,26 @@ class SchoolStore:
             if candidate.exists():
                 candidate.unlink()
         return sha256(text.encode("utf-8")), [p for p in found if p.severity is Severity.WARNING]
+
+    @staticmethod
+    def _model(target: Target):
+        return models.School if target.kind == "school" else RECORD_DIRS[target.kind]
+
+    def display_text(self, target: Target, data: bytes) -> str:
+        """The file as the editor's form should see it: a yes/no field left out of the file shows
+        its default (a policy's “至少” is on unless the file says otherwise); the file is unchanged."""
+        text = data.decode("utf-8-sig", errors="replace")
+        if target.kind == "media":
+            return text
+        try:
+            document = _round_trip().load(text)
+        except Exception:
+            return text
+        if not isinstance(document, CommentedMap) or not _fill_defaults(document, _defaults(self._model(target)), ()):
+            return text
+        buffer = io.StringIO()
+        _round_trip().dump(document, buffer)
+        return buffer.getvalue()
 
     def _temp(self, target: Target) -> Path:
         target.path.parent.mkdir(exist_ok=True)
@@ -326,6 +348,45 @@ def _without_empty(value):
     return value
 
 
+def _defaults(model) -> dict[tuple, Any]:
+    """Path of each field (outside lists) → its default, from the models."""
+    from generator.editor.fields import model_fields
+
+    found: dict[tuple, Any] = {}
+
+    def walk(forms):
+        for form in forms:
+            if form.default is not None and "*" not in form.path:
+                found[form.path] = form.default
+            if form.kind == "object":
+                walk(form.fields)
+
+    walk(model_fields(model))
+    return found
+
+
+def _fill_defaults(document: CommentedMap, defaults: dict[tuple, Any], path: tuple) -> bool:
+    changed = False
+    for key_path, value in defaults.items():
+        if len(key_path) != len(path) + 1 or key_path[:-1] != path or not isinstance(value, bool):
+            continue
+        if key_path[-1] not in document:
+            document[key_path[-1]] = value
+            changed = True
+    for key, value in document.items():
+        if isinstance(value, CommentedMap):
+            changed = _fill_defaults(value, defaults, path + (key,)) or changed
+    return changed
+
+
+def _schema_line(target: Target) -> str:
+    from generator.editor.schema import SINGULAR
+
+    name = "school" if target.kind == "school" else SINGULAR[target.kind]
+    up = "../../" if target.kind == "school" else "../../../"
+    return f"# yaml-language-server: $schema={up}schemas/{name}.schema.json\n"
+
+
 def _round_trip() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
@@ -368,8 +429,9 @@ def _fresh(value):
     return value
 
 
-def _merge(old, new):
-    """`new` with the nodes of `old` (and their comments) kept wherever the value did not change."""
+def _merge(old, new, defaults: dict[tuple, Any], path: tuple = ()):
+    """`new` with the nodes of `old` (and their comments) kept wherever the value did not change.
+    A field the file leaves out stays out when the editor sends its default (the form shows it)."""
     if _same(old, new):
         return old
     if isinstance(old, CommentedMap) and isinstance(new, dict):
@@ -377,18 +439,20 @@ def _merge(old, new):
             del old[key]
         for position, (key, value) in enumerate(new.items()):
             if key in old:
-                old[key] = _merge(old[key], value)
+                old[key] = _merge(old[key], value, defaults, path + (key,))
+            elif (path + (key,)) in defaults and _same(defaults[path + (key,)], value):
+                continue
             else:
                 old.insert(min(position, len(old)), key, _fresh(value))
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) == len(new):
         for index, value in enumerate(new):
-            old[index] = _merge(old[index], value)
+            old[index] = _merge(old[index], value, defaults, path + ("*",))
         return old
     return _fresh(new)
 
 
-def merged_text(current: Optional[bytes], data: dict) -> str:
+def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] = None) -> str:
     yaml = _round_trip()
     document = None
     if current is not None:
@@ -397,7 +461,7 @@ def merged_text(current: Optional[bytes], data: dict) -> str:
         except Exception:  # a file the editor's form could not have come from: written afresh
             document = None
     if isinstance(document, CommentedMap):
-        document = _merge(document, data)
+        document = _merge(document, data, defaults or {})
     else:
         document = _fresh(data)
     buffer = io.StringIO()
