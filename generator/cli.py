@@ -248,10 +248,10 @@ def aggregate(root: Path, slug: str, term: str) -> None:
 
 @main.command()
 @root_option
-@click.option("--school", "slug", required=True, help="学校文件夹名，例如 huangshan-cun。")
+@click.option("--school", "slug", default=None, help="学校文件夹名，例如 huangshan-cun（只有一所学校时可不写）。")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="端口，默认自动选一个空闲端口。")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器，只显示地址。")
-def edit(root: Path, slug: str, port: int, no_browser: bool) -> None:
+def edit(root: Path, slug: str | None, port: int, no_browser: bool) -> None:
     """在浏览器里用表格填写和修改本校的记录（只在本机运行，不需要联网）。"""
     from generator.editor.command import run_editor
 

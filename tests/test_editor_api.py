@@ -366,3 +366,31 @@ def test_check_and_edit_run_without_fcntl(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _yaml12(path: Path):
+    """A record as VS Code's YAML extension reads it (YAML 1.2: dates are text, 40 is a number)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    return yaml.load(path.read_text(encoding="utf-8-sig"))
+
+
+def test_every_demo_record_is_valid_under_its_schema():
+    import jsonschema
+
+    from generator.editor.schema import SINGULAR
+
+    checked = 0
+    for kind, pattern in [("school", "schools/*/school.yml"), ("bureau", "content/bureau.yml"),
+                          *[(SINGULAR[folder], f"schools/*/{folder}/*.yml") for folder in SINGULAR]]:
+        validator = jsonschema.Draft7Validator(json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")))
+        for path in sorted(REPO.glob(pattern)):
+            errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(_yaml12(path))]
+            assert errors == [], (path, errors)
+            checked += 1
+    assert checked > 100
+    bad = _yaml12(REPO / "schools" / SLUG / "policies" / "jiafang.yml") | {"category": "出游", "titel": "x"}
+    validator = jsonschema.Draft7Validator(json.loads((REPO / "schemas" / "policy.schema.json").read_text(encoding="utf-8")))
+    assert len(list(validator.iter_errors(bad))) == 2

@@ -15,9 +15,29 @@ from generator.editor.schema import KINDS, json_schema
 from generator.records.load import SLUG
 
 
-def run_editor(root: Path, slug: str, port: int, open_browser: bool = True) -> int:
+def choose_school(root: Path) -> Optional[str]:
+    """The only school of the data root, or the one the user picks from a numbered list."""
+    base = root / "schools"
+    slugs = sorted(p.name for p in base.iterdir() if SLUG.match(p.name) and (p / "school.yml").is_file()) \
+        if base.is_dir() else []
+    if len(slugs) == 1:
+        return slugs[0]
+    if not slugs:
+        click.echo("这里没有学校文件夹（schools/学校名/school.yml）。请在数据文件夹里运行，或用 --root 指定", err=True)
+        return None
+    click.echo("有这些学校：")
+    for number, slug in enumerate(slugs, 1):
+        click.echo(f"  {number}. {slug}")
+    number = click.prompt("请输入要编辑的学校的序号", type=click.IntRange(1, len(slugs)))
+    return slugs[number - 1]
+
+
+def run_editor(root: Path, slug: Optional[str], port: int, open_browser: bool = True) -> int:
     from generator.editor.server import Editor, VendorError
 
+    slug = slug or choose_school(root)
+    if slug is None:
+        return 2
     if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
         click.echo(f"找不到学校 schools/{slug}/school.yml。--school 后面写学校文件夹名，例如 huangshan-cun", err=True)
         return 2

@@ -129,6 +129,8 @@ def _value_field(name: str, annotation, metadata: list, path: tuple) -> FormFiel
         form.fields = model_fields(inner, path)
     elif kind:
         form.kind = kind
+    elif inner in (int, float, bool):
+        form.kind = {int: "int", float: "float", bool: "boolean"}[inner]
     elif inner is str:
         form.kind = "text" if (form.max_length or 0) > models.SHORT else "string"
     if name == "file" and path[-3:-1] == ("photos", "*"):
@@ -141,6 +143,11 @@ def _field(name: str, info, path: tuple) -> FormField:
     annotation, metadata, optional = _unwrap(info.annotation)
     metadata = list(info.metadata) + metadata
     required = info.is_required() and not optional
+    if typing.get_origin(annotation) is list and _converter_kind(metadata) == "days":
+        # 周一至周五 as staff write it (the model also takes a list of days)
+        form = FormField(name=name, label=label_for(name, path), kind="days", required=required, path=path)
+        form.hint = hint_for(name, "days", path)
+        return form
     if typing.get_origin(annotation) is list:
         (item_type,) = typing.get_args(annotation)
         item = _value_field(name, item_type, [], path + ("*",))

@@ -36,12 +36,14 @@
     var heading = document.createElement("p");
     heading.textContent = "没有保存。请按下面的说明修改后再保存：";
     box.appendChild(heading);
+    var unplaced = 0;
     (problems.length ? problems : [{ message: fallback, field: "" }]).forEach(function (problem) {
       if (problem.severity === "warning") { return; }
       var line = document.createElement("p");
       line.textContent = problem.text || problem.message;
       box.appendChild(line);
       var label = fieldLabel(problem.field);
+      if (!label) { unplaced += 1; }
       if (label) {
         var note = document.createElement("p");
         note.className = "careportal-problem";
@@ -51,7 +53,8 @@
         bar.parentElement.insertBefore(note, bar.nextSibling);
       }
     });
-    box.hidden = false;
+    // every problem shown next to its field: the list would only cover the form
+    box.hidden = unplaced === 0;
   }
 
   window.fetch = function (input, init) {
