@@ -37,9 +37,11 @@ _PATTERN_MESSAGES = {
 }
 
 
-def widget(form: FormField) -> dict[str, Any]:
-    """One form field → one Decap field."""
-    out: dict[str, Any] = {"label": form.label, "name": form.name, "required": form.required}
+def widget(form: FormField, in_optional: bool = False) -> dict[str, Any]:
+    """One form field → one Decap field. Inside an optional group (a policy's 频次) nothing is
+    required by the form, or the group could never be left out; the server's check still asks
+    for the group's required fields once any of them is filled."""
+    out: dict[str, Any] = {"label": form.label, "name": form.name, "required": form.required and not in_optional}
     if form.hint:
         out["hint"] = form.hint
     kind = form.kind
@@ -71,7 +73,8 @@ def widget(form: FormField) -> dict[str, Any]:
     elif kind == "image":
         out.update(widget="image", choose_url=False)
     elif kind == "object":
-        out.update(widget="object", collapsed=False, fields=[widget(f) for f in form.fields])
+        out.update(widget="object", collapsed=False,
+                   fields=[widget(f, in_optional or not form.required) for f in form.fields])
     elif kind == "list":
         out.update(widget="list", collapsed=False)
         if form.fields:
