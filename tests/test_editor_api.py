@@ -3,7 +3,9 @@ and what a save does to the files on disk. Browser tests are in test_editor_brow
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import http.client
 import json
 import os
@@ -277,8 +279,8 @@ def test_second_tab_saving_an_old_copy_is_refused(editor):
     status, _ = persist(editor, "policies/jiafang.yml", text, tab=first)
     assert status == 409
     # a "new" record whose file exists already is not overwritten either
-    status, _ = persist(editor, "policies/jiafang.yml", text, tab="tabCCCCCCCCCCCC3")
-    assert status == 409
+    status, answer = persist(editor, "policies/jiafang.yml", text, tab="tabCCCCCCCCCCCC3")
+    assert status == 409 and "同名的记录" in answer["error"]
 
 
 def test_new_activity_written_atomically_with_its_fields(editor):
@@ -394,3 +396,39 @@ def test_every_demo_record_is_valid_under_its_schema():
     bad = _yaml12(REPO / "schools" / SLUG / "policies" / "jiafang.yml") | {"category": "出游", "titel": "x"}
     validator = jsonschema.Draft7Validator(json.loads((REPO / "schemas" / "policy.schema.json").read_text(encoding="utf-8")))
     assert len(list(validator.iter_errors(bad))) == 2
+
+
+def _gps_jpeg() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (2000, 1500), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (29.0, 43.0, 12.5), 3: "E", 4: (118.0, 18.0, 30.25)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_media_upload_is_stripped_and_a_refused_save_leaves_no_photo(editor):
+    from generator.privacy.photos import metadata_found
+
+    data = _gps_jpeg()
+    assert metadata_found(data)
+    asset = {"path": "photos/IMG_0001.jpg", "content": base64.b64encode(data).decode(), "encoding": "base64"}
+    status, answer = api(editor, "persistMedia", {"asset": asset})
+    assert status == 200
+    stored = (school(editor) / "photos/IMG_0001.jpg").read_bytes()
+    assert base64.b64decode(answer["content"]) == stored and metadata_found(stored) == []
+    status, listed = api(editor, "getMedia", {"mediaFolder": "photos"})
+    assert [item["path"] for item in listed] == ["photos/IMG_0001.jpg"]
+    # a photo sent with a record that is refused (no consent) is not kept
+    path = "activities/2025-09-08-kaixue-zoufang.yml"
+    api(editor, "getEntry", {"path": path})
+    raw = (school(editor) / path).read_text(encoding="utf-8") + "photos:\n  - {file: photos/new-1.jpg, caption: 操场}\n"
+    before = tree(editor.store.root)
+    status, answer = api(editor, "persistEntry", {"dataFiles": [{"path": path, "raw": raw}], "assets": [
+        {**asset, "path": "photos/new-1.jpg"}]})
+    assert status == 422 and "consent" in answer["error"]
+    assert tree(editor.store.root) == before
+    status, answer = api(editor, "persistMedia", {"asset": {**asset, "path": "photos/孩子.jpg"}})
+    assert status == 403 and "照片的文件名只能用" in answer["error"]

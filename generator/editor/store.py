@@ -40,6 +40,8 @@ _TEMP_PREFIX = ".careportal-edit-"
 
 STALE = ("这条记录在您打开之后已经被修改过（可能是在另一个浏览器窗口或用记事本改的）。为了不覆盖别人的修改，这次没有保存。"
          "请先把您改的内容复制下来，刷新页面重新打开这条记录，再改一次")
+EXISTS = ("已经有一条同名的记录（例如同一个学期的统计只能有一条）。为了不覆盖它，这次没有保存："
+          "请打开原来那条记录修改")
 NOT_ALLOWED = "不能访问这个位置：编辑器只能打开本校的记录文件和 photos 文件夹里的照片"
 PHOTO_NAME = ("照片的文件名只能用英文字母、数字、连字符和下划线，扩展名是 .jpg、.png 或 .webp。"
               "请先把照片改名（例如 2026-06-12-1.jpg）再上传")
@@ -212,10 +214,12 @@ class SchoolStore:
         if not isinstance(raw, str) or len(raw.encode("utf-8")) > MAX_FILE_BYTES:
             raise Refused("内容太长，无法保存")
         current = target.path.read_bytes() if target.path.is_file() else None
-        if current is not None and sha256(current) != based_on:
+        if current is not None and based_on is not None and sha256(current) != based_on:
             raise Refused(STALE, [Problem(f"schools/{self.slug}/{relative}", 0, "", STALE)], status=409)
         if current is None and based_on is not None:
             raise Refused(STALE, [Problem(f"schools/{self.slug}/{relative}", 0, "", STALE)], status=409)
+        if current is not None and based_on is None:  # a new record whose file name is taken
+            raise Refused(EXISTS, [Problem(f"schools/{self.slug}/{relative}", 0, "", EXISTS)], status=409)
         data = _editor_data(raw)
         text = merged_text(current, data, _defaults(self._model(target)))
         if current is None:
