@@ -328,8 +328,8 @@ def test_starter_files_name_their_schema(tmp_path):
     (root / "schemas").symlink_to(REPO / "schemas")
     created = [root / "schools/ceshi-xuexiao/school.yml", *(root / "schools/ceshi-xuexiao/activities").glob("*.yml")]
     for path in created:
-        first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=")
+        (first,) = [line for line in path.read_text(encoding="utf-8").splitlines()[:3]
+                    if line.startswith("# yaml-language-server: $schema=")]
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target.is_file() and json.loads(target.read_text(encoding="utf-8"))["type"] == "object"
 
@@ -351,7 +351,7 @@ def test_check_and_edit_run_without_fcntl(tmp_path):
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stderr
     assert "检查通过" in checked.stdout
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "edit", "--root", str(root), "--school", SLUG,
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "edit", "--root", str(root),
                                 "--no-browser"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()

@@ -219,6 +219,7 @@ def _handler(editor: Editor):
             if rest is None:
                 return
             if rest == "":
+                # 'unsafe-eval': Decap's bundle compiles code at run time and does not start without it
                 self._send(200, editor.page(), "text/html; charset=utf-8", {
                     "Content-Security-Policy": (f"default-src 'self'; connect-src 'self' blob: data:; img-src 'self' blob: data:; "
                                                 "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-eval' "
