@@ -432,3 +432,17 @@ def test_media_upload_is_stripped_and_a_refused_save_leaves_no_photo(editor):
     assert tree(editor.store.root) == before
     status, answer = api(editor, "persistMedia", {"asset": {**asset, "path": "photos/孩子.jpg"}})
     assert status == 403 and "照片的文件名只能用" in answer["error"]
+
+
+def test_page_and_vendored_files_served_with_fixed_types(editor):
+    conn = http.client.HTTPConnection("127.0.0.1", editor.port, timeout=60)
+    for path, kind in [("", "text/html"), ("editor.js", "text/javascript"), ("vendor/decap-cms/decap-cms.js", "text/javascript"),
+                       ("vendor/decap-cms/dd5d52671a5763720504.wasm", "application/wasm")]:
+        conn.request("GET", f"/{editor.token}/{path}", headers={"Host": f"127.0.0.1:{editor.port}"})
+        response = conn.getresponse()
+        body = response.read()
+        assert response.status == 200 and response.getheader("Content-Type").startswith(kind), path
+        assert response.getheader("X-Content-Type-Options") == "nosniff" and body
+    conn.request("GET", f"/{editor.token}/vendor/decap-cms/SHA256SUMS", headers={"Host": f"127.0.0.1:{editor.port}"})
+    assert conn.getresponse().status == 404
+    conn.close()

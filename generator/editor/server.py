@@ -38,6 +38,14 @@ VENDOR = HERE / "vendor" / "decap-cms"
 STATIC = HERE / "static"
 MAX_BODY = 60 * 1024 * 1024  # a photo of up to 40 MB, base64-encoded
 TAB = "X-Careportal-Tab"
+# Fixed types: on Windows `mimetypes` reads the registry, which often says text/plain for .js (the
+# browser then refuses the script, since every answer says nosniff).
+TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+         ".html": "text/html; charset=utf-8", ".json": "application/json; charset=utf-8",
+         ".wasm": "application/wasm", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+         ".jpeg": "image/jpeg", ".webp": "image/webp", ".ico": "image/x-icon", ".xml": "application/xml; charset=utf-8",
+         ".txt": "text/plain; charset=utf-8", ".ics": "text/calendar; charset=utf-8", ".gz": "application/gzip",
+         ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".map": "application/json"}
 
 
 class VendorError(Exception):
@@ -185,9 +193,7 @@ def _handler(editor: Editor):
             self._json(status, {"error": message})
 
         def _file(self, path: Path) -> None:
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if kind.startswith("text/") or kind in {"application/javascript", "application/json"}:
-                kind += "; charset=utf-8"
+            kind = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             self._send(200, path.read_bytes(), kind)
 
         # --- who may ask -----------------------------------------------------------------------

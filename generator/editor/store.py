@@ -15,6 +15,7 @@ import io
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -75,6 +76,7 @@ class SchoolStore:
         self.root = root.resolve()
         self.slug = slug
         self.folder = self.root / "schools" / slug
+        self._writing = threading.Lock()  # one save at a time: check and rename cannot interleave
         if self.folder.is_symlink() or not (self.folder / SCHOOL_FILE).is_file():
             raise FileNotFoundError(self.folder)
 
@@ -211,6 +213,10 @@ class SchoolStore:
         target = self.target(relative)
         if target.kind == "media":
             raise Refused(NOT_ALLOWED, status=403)
+        with self._writing:
+            return self._write_record(target, relative, raw, based_on)
+
+    def _write_record(self, target: Target, relative: str, raw: Any, based_on: Optional[str]) -> tuple[str, list[Problem]]:
         if not isinstance(raw, str) or len(raw.encode("utf-8")) > MAX_FILE_BYTES:
             raise Refused("内容太长，无法保存")
         current = target.path.read_bytes() if target.path.is_file() else None
