@@ -115,6 +115,9 @@ def shot(page, name: str) -> None:
 def test_list_is_chinese_and_offline(session):
     page = session.open("#/collections/activities")
     page.get_by_text("开学摸底走访").wait_for()
+    # newest first, as the site lists them
+    dates = [line.split("\u3000")[0] for line in page.locator("main a[href*='/entries/'], a[href*='/entries/']").all_inner_texts()]
+    assert len(dates) > 10 and dates == sorted(dates, reverse=True), dates
     for label in ["学校信息", "活动", "关爱制度", "关爱阵地", "学期统计", "给家长的信", "内容", "媒体"]:
         assert page.get_by_text(label, exact=True).first.is_visible(), label
     page.locator("#careportal-status").get_by_text("全部记录检查通过").wait_for()

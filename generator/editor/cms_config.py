@@ -24,6 +24,7 @@ COLLECTIONS = {
     "summaries": ("学期统计", "term", "{{term}}", "{{fields.term}}"),
     "letters": ("给家长的信", "title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-xin-{{hour}}{{minute}}{{second}}"),
 }
+SORT = {"activities": "date", "letters": "date", "summaries": "term"}  # newest first
 SCHOOL_FILE = ("school", "学校信息", "school.yml")
 MEDIA_FOLDER = "photos"
 
@@ -105,7 +106,12 @@ def collections(default_term: Optional[str] = None) -> list[dict[str, Any]]:
         for one in fields:
             if one["name"] == "term" and default_term:
                 one["default"] = default_term
+        sortable = [identifier]
+        if folder in SORT:
+            sortable = [{"field": SORT[folder], "label": "日期" if SORT[folder] == "date" else "学期", "default_sort": "desc"},
+                        *([identifier] if identifier != SORT[folder] else [])]
         found.append({
+            "sortable_fields": sortable,
             "name": folder, "label": label, "label_singular": label, "folder": folder, "extension": "yml",
             "format": "yml", "create": True, "delete": False, "identifier_field": identifier, "summary": summary,
             "slug": slug, "editor": {"preview": False}, "fields": fields,
