@@ -124,6 +124,19 @@ def test_list_is_chinese_and_offline(session):
     shot(page, "editor-list.png")
 
 
+def test_records_with_problems_are_marked_in_the_list(session):
+    """A record broken outside the editor (Notepad) shows at a glance in its list."""
+    path = session.editor.store.folder / "activities/2026-01-16-hanjia-anquan.yml"
+    assert path.is_file()
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: ", "kind: 出游#", 1), encoding="utf-8")
+    page = session.open("#/collections/activities")
+    badge = page.locator('a[href$="/entries/2026-01-16-hanjia-anquan"] .careportal-badge')
+    badge.wait_for()
+    assert badge.inner_text() == "需要修改"
+    assert page.locator(".careportal-badge").count() == 1
+    page.locator("#careportal-status").get_by_text("有 1 个问题需要修改").wait_for()
+
+
 def test_create_activity_through_the_form(session):
     editor = session.editor
     folder = editor.store.folder / "activities"

@@ -81,6 +81,32 @@
     });
   };
 
+  // entries with problems, marked in the lists: "collection/entry" → "error" | "warning"
+  var marked = {};
+
+  function entryKey(path) {
+    var match = /^schools\/[^/]+\/(?:([a-z]+)\/)?([^/]+)\.ya?ml$/.exec(path || "");
+    if (!match) { return null; }
+    return match[1] ? match[1] + "/" + match[2] : "school/school";
+  }
+
+  function markEntries() {
+    document.querySelectorAll('a[href*="/entries/"]').forEach(function (link) {
+      var match = /\/collections\/([^/]+)\/entries\/([^/?#]+)$/.exec(link.getAttribute("href") || "");
+      var level = match ? marked[match[1] + "/" + match[2]] : null;
+      var badge = link.querySelector(".careportal-badge");
+      if (!level) { if (badge) { badge.remove(); } return; }
+      if (badge && badge.dataset.level === level) { return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "careportal-badge";
+        link.appendChild(badge);
+      }
+      badge.dataset.level = level;
+      badge.textContent = level === "error" ? "需要修改" : "有提醒";
+    });
+  }
+
   function refreshStatus() {
     var status = document.getElementById("careportal-status");
     if (!status) { return; }
@@ -95,6 +121,12 @@
         ? "有 " + errors.length + " 个问题需要修改" + (warnings ? "，" + warnings + " 个提醒" : "")
         : "全部记录检查通过" + (warnings ? "（" + warnings + " 个提醒）" : "");
       status.className = errors.length ? "bad" : "good";
+      marked = {};
+      answer.problems.forEach(function (p) {
+        var key = entryKey(p.path);
+        if (key && marked[key] !== "error") { marked[key] = p.severity; }
+      });
+      markEntries();
       var list = document.getElementById("careportal-list");
       list.textContent = "";
       var items = document.createElement("ul");
@@ -124,5 +156,6 @@
       document.getElementById("careportal-problems").hidden = true;
     });
     refreshStatus();
+    new MutationObserver(markEntries).observe(document.body, { childList: true, subtree: true });
   });
 }());
