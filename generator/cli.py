@@ -255,5 +255,27 @@ def aggregate(root: Path, slug: str, term: str) -> None:
     click.echo("原文件里的在校学生数、巩固率、主要做法等手写内容已保留。请运行 careportal check 检查。")
 
 
+@main.command()
+@root_option
+@click.option("--school", "slug", default=None, help="学校文件夹名，例如 huangshan-cun（只有一所学校时可不写）。")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="端口，默认自动选一个空闲端口。")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器，只显示地址。")
+def edit(root: Path, slug: str | None, port: int, no_browser: bool) -> None:
+    """在浏览器里用表格填写和修改本校的记录（只在本机运行，不需要联网）。"""
+    from generator.editor.command import run_editor
+
+    sys.exit(run_editor(root, slug, port, open_browser=not no_browser))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="把每类记录的 JSON Schema 写到这个文件夹（默认打印全部）。")
+def schema(out: Path | None) -> None:
+    """导出记录格式（JSON Schema），供 VS Code 等编辑器自动补全和检查。"""
+    from generator.editor.command import write_schemas
+
+    write_schemas(out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -47,3 +47,4 @@ KINDS: tuple[RecordKind, ...] = (
 
 BY_FOLDER = {kind.folder: kind for kind in KINDS}
 FOLDERS = tuple(BY_FOLDER)
+MODELS = {kind.folder: kind.model for kind in KINDS}  # folder → record model
