@@ -51,7 +51,8 @@ def test_two_configs_one_per_script(rendered):
     assert hans["site_name"] == "青溪县柳浪乡黄杉村小学" and hant["site_name"] == "青溪縣柳浪鄉黃杉村小學"
     assert hans["theme"]["language"] == "zh" and hant["theme"]["language"] == "zh-Hant"
     assert hant["site_dir"].endswith("/zh-Hant")
-    assert "nav" not in hans and "活動動態" in [next(iter(item)) for item in hant["nav"]]
+    assert "活動動態" in [next(iter(item)) for item in hant["nav"]]
+    assert "nav" not in hans or "活动动态" in [next(iter(item)) for item in hans["nav"]]
     # careportal's own assets are fingerprinted, and the config names exactly the copied files
     css = hans["extra_css"][0]
     assert css.startswith("assets/careportal/careportal.") and (result.project / "docs" / css).is_file()
@@ -66,7 +67,8 @@ def test_zh_hant_pages_are_converted_and_keep_their_links(rendered):
 
 
 def test_meta_text_is_safe_inside_an_attribute():
-    assert render.meta_text('青溪"小学<b>') == "青溪&quot;小学＜b＞"
+    safe = render.meta_text('青溪"小学<b>')
+    assert not set(safe) & set('"<>&\'`') and "青溪" in safe and "小学" in safe
 
 
 def test_the_portal_writes_its_files(tmp_path):

@@ -10,7 +10,7 @@ from typing import Optional
 
 import click
 
-from generator.county.settings import build_date, default_work_dir
+from generator.settings import build_date, default_work_dir
 from generator.editor.schema import KINDS, json_schema
 from generator.records.load import SLUG
 
