@@ -7,6 +7,10 @@ and rebuilds the county portal when what it shows changed.
 
 A school that fails any stage is reported and skipped; its previously published site stays as it
 was, and every other school still publishes.
+
+Province scale: the schools' builds may run as tasks on a Dask cluster instead (cluster.py, the
+same publish step here), and a build may be split into shards (`--shard i/N`, each a stable part of
+the schools, no portal) joined by a portal-only build that reads the shards' cache entries.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_records
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
-from generator.settings import BuildSettings
+from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
 from generator.site.mkdocs_build import publish_theme_assets
 from generator.site.render import render_portal
@@ -52,16 +56,34 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
 # The county
 
 
-def _lock(cache: BuildCache):
-    """One build per output folder at a time; released when the process ends."""
+def _lock(cache: BuildCache, shard: Optional[tuple[int, int]] = None):
+    """One build per output folder at a time; released when the process ends. Shards share the
+    output (each holds the folder's lock shared, and its own shard's lock alone); a whole build
+    or a portal-only join waits for none of them and runs alone."""
     cache.dir.mkdir(parents=True, exist_ok=True)
-    handle = open(cache.dir / "lock", "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
+    handles = []
+    names = [("lock", fcntl.LOCK_SH if shard else fcntl.LOCK_EX)]
+    if shard:
+        names.append((f"lock-shard-{shard[0]}-of-{shard[1]}", fcntl.LOCK_EX))
+    for name, mode in names:
+        handle = open(cache.dir / name, "w")
+        handles.append(handle)
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except OSError:
+            for h in handles:
+                h.close()
+            return None
+    return _Locks(handles)
+
+
+class _Locks:
+    def __init__(self, handles: list) -> None:
+        self.handles = handles
+
+    def close(self) -> None:
+        for handle in reversed(self.handles):
+            handle.close()
 
 
 def build_county(
@@ -88,30 +110,40 @@ def build_county(
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
-    lock = _lock(cache)
+    runner = None
+    if settings.on_cluster and not settings.portal_only:
+        from generator.county.cluster import ClusterRunner
+
+        runner = ClusterRunner(settings)  # refuses other versions on a worker before anything is written
+    lock = _lock(cache, settings.shard)
     if lock is None:
+        runner and runner.close()
         county_problems.append(Problem(str(out), 0, "", "另一个 careportal build 正在生成这个输出目录，请等它结束后再运行"))
         return CountyReport(county, [], county_problems, False)
+    part = f"shard-{settings.shard[0]}-of-{settings.shard[1]}" if settings.shard else None
     try:
         out.mkdir(parents=True, exist_ok=True)
-        clean_staging(out)
-        ctx.theme_store = publish_theme_assets(out)
+        staging = clean_staging(out, part)
+        ctx.staging_dir = staging if part else None
+        ctx.theme_store = publish_theme_assets(out, clean_leftovers=part is None)
         county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
-        selected = [s for s in folders if not only or s in set(only)]
+        selected = [s for s in folders if (not only or s in set(only)) and in_shard(s, settings.shard)]
         results: dict[str, SchoolResult] = {}
         entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
         todo: list[tuple[str, str]] = []
         for slug in selected:
             key = cache.school_key(county_key, folders[slug])
             entry = entries[slug]
-            if not force and entry and entry.still_valid(key, today, out / slug):
+            if settings.portal_only:
+                results[slug] = _as_published(slug, key, entry, out, today)
+            elif not force and entry and entry.still_valid(key, today, out / slug):
                 results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
                                              getattr(entry, "gate", {}))
             else:
                 todo.append((slug, key))
         reason = ("按 --force 全部重新生成" if force else
                   f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
-        plan and plan(len(todo), len(results), reason)
+        plan and plan(len(todo), sum(r.status is Status.UNCHANGED for r in results.values()), reason)
         for slug in sorted(results):
             progress and progress(results[slug])
 
@@ -138,27 +170,48 @@ def build_county(
             results[result.slug] = result
             progress and progress(result)
 
-        run_builds(ctx, todo, publish)
+        if runner is not None:
+            runner.run_builds(ctx, todo, publish)
+        else:
+            run_builds(ctx, todo, publish)
 
-        portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
-        if not only:
+        portal_rebuilt, portal_ok = False, False
+        if not settings.shard:  # a shard leaves the portal to the join (--portal-only)
+            portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+        if not only and not settings.shard:
             county_problems += _orphans(out, cache, folders)
-        cache.save()
-        gate_report = _write_gate_report(cache, county, results, county_problems, today)
-        remove_staging(out)
+        cache.save(partial=bool(only or settings.shard))
+        gate_report = _write_gate_report(cache, county, results, county_problems, today,
+                                         f"gate-report-{part}.json" if part else "gate-report.json")
+        remove_staging(out, part)
     finally:
         lock.close()
+        runner and runner.close()
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
                         gate_report)
 
 
+def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, today: date) -> SchoolResult:
+    """A school as a portal-only join finds it: published from its current inputs (by a shard), or not.
+
+    Its published folder is not required to be the very one the shard swapped in (a CI job may have
+    copied the shards' outputs together), only to be there."""
+    if entry and entry.current(key, today) and (out / slug).is_dir():
+        return SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages, getattr(entry, "gate", {}))
+    if entry and (out / slug).is_dir():
+        message = "已发布的网站不是按现在的内容生成的（它所在的分片生成失败或还没有运行），全县首页沿用已发布的版本"
+    else:
+        message = "这所学校还没有发布过：请先运行包含它的分片（careportal build --shard i/N），全县首页暂不列入"
+    return SchoolResult(slug, Status.FAILED, [Problem(f"schools/{slug}/", 0, "", message)])
+
+
 def _write_gate_report(cache: BuildCache, county: County, results: dict[str, SchoolResult],
-                       county_problems: list[Problem], today: date) -> Optional[Path]:
+                       county_problems: list[Problem], today: date, name: str = "gate-report.json") -> Optional[Path]:
     """The privacy gate's JSON report, in the work directory: never inside the published tree."""
     try:
         report = gate_report.gate_report(county, [results[s] for s in sorted(results)], county_problems,
                                    datetime.now(timezone.utc).isoformat(timespec="seconds"), today)
-        return gate_report.write_report(cache.dir / "gate-report.json", report)
+        return gate_report.write_report(cache.dir / name, report)
     except Exception as exc:  # the sites are published; a report that cannot be written is a warning
         county_problems.append(internal_error("", "写隐私检查报告", exc))
         return None

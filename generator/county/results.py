@@ -63,6 +63,13 @@ class CountyReport:
         return sum(1 for r in self.schools if r.status == status)
 
 
+class ClusterError(Exception):
+    """A build on a Dask cluster cannot start (Dask not installed, the scheduler unreachable, other
+    versions on a worker, no shared storage): a Chinese message for the bureau's staff, raised
+    before any school is published. Here rather than in cluster.py, which is imported only when a
+    cluster is asked for."""
+
+
 def internal_error(slug: str, stage: str, exc: BaseException) -> Problem:
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return Problem(f"schools/{slug}/", 0, "", f"{stage}时出错（这是 careportal 的问题，不是您的内容有误，请联系技术人员）：{detail}")
