@@ -99,6 +99,8 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
     if reminders:
         click.echo(f"无变化的学校还有 {reminders} 条提醒（生成时已列出；用 careportal check 可再看）。")
     _echo_table(report, shard)
+    if report.cluster:
+        click.echo(f"学校在{report.cluster}上生成。")
     if report.gate_report:
         click.echo(f"隐私检查报告（不发布）：{report.gate_report}")
     if report.portal_published:

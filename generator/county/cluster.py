@@ -217,6 +217,7 @@ class ClusterRunner:
         except Exception:
             raise ClusterError(f"{self.where} 上 {WORKERS_TIMEOUT} 秒内没有可用的工作节点，请先启动工作节点") from None
         found = self.client.run(worker_environment)
+        self.description = f"{self.where}（{len(found)} 个工作节点）"
         problems = [f"  {address}：{'；'.join(diff)}" for address, theirs in sorted(found.items())
                     if (diff := differences(self.mine, theirs))]
         if problems:

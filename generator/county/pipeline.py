@@ -188,7 +188,7 @@ def build_county(
         lock.close()
         runner and runner.close()
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
-                        gate_report)
+                        gate_report, runner.description if runner else None)
 
 
 def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, today: date) -> SchoolResult:

@@ -53,6 +53,7 @@ class CountyReport:
     portal_published: bool  # the portal is online and up to date (rebuilt now or unchanged)
     portal_rebuilt: bool = False
     gate_report: Optional[Path] = None  # the privacy gate's JSON report (outside the published tree)
+    cluster: Optional[str] = None  # where the schools were built, when on a Dask cluster (cluster.py)
 
     @property
     def failed(self) -> bool:
