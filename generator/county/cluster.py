@@ -203,7 +203,7 @@ class ClusterRunner:
                 self.client = distributed.Client(settings.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except Exception as exc:
             self.close()
-            raise ClusterError(f"连不上{self.where}：{exc}。请检查地址（tcp://主机:端口）、网络和防火墙") from None
+            raise ClusterError(f"连不上{'' if settings.local_cluster else ' '}{self.where}：{exc}。请检查地址（tcp://主机:端口）、网络和防火墙") from None
         try:
             self.mine = environment()
             self._check_versions()

@@ -59,7 +59,7 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
 def _lock(cache: BuildCache, shard: Optional[tuple[int, int]] = None):
     """One build per output folder at a time; released when the process ends. Shards share the
     output (each holds the folder's lock shared, and its own shard's lock alone); a whole build
-    or a portal-only join waits for none of them and runs alone."""
+    or a portal-only join holds it alone, so it is refused while any shard runs, and vice versa."""
     cache.dir.mkdir(parents=True, exist_ok=True)
     handles = []
     names = [("lock", fcntl.LOCK_SH if shard else fcntl.LOCK_EX)]
