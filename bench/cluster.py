@@ -4,7 +4,7 @@ per-school task cost, the scheduler's own overhead and the main process's share,
 the wall time of 20,000 schools on 10, 50 and 200 workers. Writes the "Province scale" section of
 bench/RESULTS.md (the rest of the file is left as it is).
 
-    .venv/bin/python bench/cluster.py [SCHOOLS]      # default 40 synthetic schools
+    .venv/bin/python bench/cluster.py [SCHOOLS]      # default 30 synthetic schools
 
 Figures go to $CAREPORTAL_BENCH (default /tmp/careportal-bench)/results/cluster.json.
 """
@@ -66,15 +66,17 @@ def stage(count: int) -> dict:
             shutil.rmtree(folder)
     info = machine()
     env = {"PYTHONPATH": str(REPO), "DASK_LOGGING__DISTRIBUTED": "error"}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster, set_as_default=False) as client:
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None)
+    client = Client(cluster, set_as_default=False)
+    try:
         stream = TaskStreamPlugin(cluster.scheduler)
         cluster.scheduler.add_plugin(stream)
         build = measure([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--out", str(out),
                          "--work", str(work), "--scheduler", cluster.scheduler_address], env=env)
         assert build["returncode"] == 0, build["stdout"] + build["stderr"]
         tasks = []
-        for record in stream.buffer:
+        for record in list(stream.buffer):
             if str(record["key"]).startswith("careportal-"):
                 compute = [s for s in record["startstops"] if s["action"] == "compute"]
                 tasks.append({"worker": record.get("worker"), "start": min(s["start"] for s in compute),
@@ -85,6 +87,12 @@ def stage(count: int) -> dict:
         client.gather(futures)
         noop_s = time.perf_counter() - started
         del futures
+    finally:
+        for thing in (client, cluster):
+            try:
+                thing.close()
+            except Exception as exc:  # a loaded machine may be slow to stop a worker: the figures stand
+                print(f"closing {type(thing).__name__}: {exc!r}", file=sys.stderr)
     # The join's cost: the portal of `count` schools from the cache (its key removed so it is rebuilt).
     for key in (work / "cache").glob("*/portal.key"):
         key.unlink()
@@ -216,7 +224,7 @@ def write_section(lines: list[str]) -> None:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     result = stage(count) if count else load("cluster")
     lines = section(result)
     write_section(lines)

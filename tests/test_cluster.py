@@ -57,8 +57,16 @@ def three(tmp_path_factory) -> tuple[Path, Path, Path]:
 def cluster():
     from distributed import Client
 
-    with local_cluster() as running, Client(running, set_as_default=False) as client:
+    running = local_cluster()
+    client = Client(running, set_as_default=False)
+    try:
         yield running, client
+    finally:
+        client.close()
+        try:
+            running.close(timeout=60)
+        except TimeoutError:  # a loaded machine can be slow to stop a worker process (not what is tested)
+            pass
 
 
 def test_the_demo_county_built_on_a_cluster_is_byte_identical_to_the_local_build(demo_site, tmp_path):
