@@ -196,3 +196,27 @@ def test_version_differences_are_named_in_chinese():
     assert "Jinja2：本机 3.1.6，工作节点 3.0.0" in found
     assert "extra：本机 未安装，工作节点 1.0" in found
     assert differences(mine, dict(mine)) == []
+
+
+def test_without_the_dask_extra_a_cluster_build_says_what_to_install(tmp_path):
+    """`careportal[dask]` not installed (distributed made unimportable): a Chinese message, exit 2, nothing written."""
+    root, out = copy_demo(tmp_path / "root", ["runhe-youeryuan"]), tmp_path / "site"
+    code = "import sys; sys.modules['distributed'] = None; from generator.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code, "build", "--root", str(root), "--out", str(out), "--work",
+                             str(tmp_path / "work"), "--scheduler", "tcp://127.0.0.1:8786"], cwd=REPO,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "需要先安装可选组件 careportal[dask]" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--shard", "4/3"], "写成 i/N"),
+    (["--shard", "0/3"], "写成 i/N"),
+    (["--portal-only", "--shard", "1/3"], "--portal-only 只生成全县首页"),
+    (["--scheduler", "tcp://127.0.0.1:8786", "--cluster", "local"], "只能选一个"),
+])
+def test_wrong_cluster_and_shard_options_are_usage_errors(tmp_path, args, message):
+    result = run_cli("build", "--root", str(tmp_path), "--out", str(tmp_path / "site"), *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not (tmp_path / "site").exists()
