@@ -191,7 +191,7 @@ class ClusterRunner:
         self.cluster = None
         self.client = None
         self.where = "本机的 Dask LocalCluster" if settings.local_cluster else f"Dask 调度器 {settings.scheduler}"
-        logging.getLogger("distributed").setLevel(logging.ERROR)  # workers lost and restarted: our own messages say it
+        logging.getLogger("distributed").setLevel(logging.ERROR)  # a lost worker is retried quietly; a school that still fails says so
         try:
             if settings.local_cluster:
                 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # the worker processes' logs
