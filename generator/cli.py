@@ -18,7 +18,7 @@ from generator.records.kinds import KINDS
 from generator.records.load import SLUG, load_county
 from generator.county.lock import WHAT
 from generator.county.pipeline import build_county, check_county
-from generator.county.results import Status
+from generator.county.results import ClusterError, Status
 from generator.privacy.suppression import county_k
 from generator.settings import BuildSettings, build_date, default_work_dir
 from generator.problems import Problem, Severity
@@ -43,6 +43,15 @@ def main() -> None:
     """careportal：把学校关爱留守儿童的记录生成为网站。"""
 
 
+def _shard(ctx, param, value):
+    if value is None:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise click.BadParameter("写成 i/N，例如 --shard 2/8（共 8 份中的第 2 份，1 ≤ i ≤ N）")
+    return int(index), int(count)
+
+
 @main.command()
 @root_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -55,18 +64,36 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="不管有没有改动，全部重新生成（例如手动改动过输出目录之后）。")
 @click.option("--wait", is_flag=True,
               help="如果另一个 careportal build 正在使用同一个数据根目录、中间文件目录或输出目录，等它结束后再开始（默认立即退出）。")
+@click.option("--scheduler", metavar="tcp://主机:端口", default=None,
+              help="在 Dask 集群上生成：调度器地址。需要 pip install 'careportal[dask]'，数据和输出目录要在共享存储上（见 docs/cluster.md）。")
+@click.option("--cluster", type=click.Choice(["local"]), default=None,
+              help="local：在本机启动一个 Dask LocalCluster（-j 个工作进程）来生成。")
+@click.option("--shard", metavar="i/N", default=None, callback=_shard,
+              help="只生成 N 份中的第 i 份学校（按学校文件夹名固定分配），不生成全县首页；各份都完成后运行 --portal-only。")
+@click.option("--portal-only", is_flag=True, help="只生成全县首页，用各分片已发布的学校。")
 def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None, jobs: int | None,
-          force: bool, wait: bool) -> None:
+          force: bool, wait: bool, scheduler: str | None, cluster: str | None, shard: tuple[int, int] | None,
+          portal_only: bool) -> None:
     """生成全县门户和各校网站（只重新生成有改动的学校）。"""
+    if scheduler and cluster:
+        raise click.UsageError("--scheduler 和 --cluster 只能选一个")
+    if portal_only and (shard or schools or scheduler or cluster or force):
+        raise click.UsageError("--portal-only 只生成全县首页，不能和 --shard、--school、--scheduler、--cluster、--force 一起用")
     out = out or root / "site"
     progress = Progress()
     try:
-        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force, wait=None if wait else 0)
+        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force, scheduler=scheduler,
+                                 local_cluster=cluster == "local", shard=shard, portal_only=portal_only,
+                                 wait=None if wait else 0)
         report = build_county(settings, progress=progress, plan=progress.plan, on_wait=_waiting)
     except KeyboardInterrupt:
         progress.finish()
         click.echo("已中断。已发布的网站都保持完整（每所学校要么是原来的，要么是新生成的）。", err=True)
         sys.exit(130)
+    except ClusterError as exc:
+        progress.finish()
+        click.echo(str(exc), err=True)
+        sys.exit(2)
     progress.finish()
     _echo_problems(report.county_problems)
     for result in report.schools:
@@ -75,7 +102,9 @@ def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | N
     reminders = sum(len(r.problems) for r in report.schools if r.status is Status.UNCHANGED)
     if reminders:
         click.echo(f"无变化的学校还有 {reminders} 条提醒（生成时已列出；用 careportal check 可再看）。")
-    _echo_table(report)
+    _echo_table(report, shard)
+    if report.cluster:
+        click.echo(f"学校在{report.cluster}上生成。")
     if report.gate_report:
         click.echo(f"隐私检查报告（不发布）：{report.gate_report}")
     if report.portal_published:
@@ -87,7 +116,7 @@ def _waiting(busy) -> None:
     click.echo(f"另一个 careportal build 正在使用{WHAT[busy.kind]} {busy.path}，等它结束后再开始……", err=True)
 
 
-def _echo_table(report) -> None:
+def _echo_table(report, shard: tuple[int, int] | None = None) -> None:
     """The end of a build: how many schools were built, unchanged and failed, and why each failed."""
     rows = [(status.short, report.count(status)) for status in Status]
     click.echo("")
@@ -101,6 +130,8 @@ def _echo_table(report) -> None:
             first = result.first_error
             click.echo(f"  {result.slug}：{first.format() if first else '未知错误'}", err=True)
     portal = ("全县首页已更新。" if report.portal_rebuilt else "全县首页无变化。") if report.portal_published else "全县首页未生成。"
+    if shard:
+        portal = f"这是第 {shard[0]}/{shard[1]} 份；全部分片完成后，运行 careportal build --portal-only 生成全县首页。"
     click.echo(f"完成：发布 {rows[0][1]} 所，无变化 {rows[1][1]} 所，失败 {rows[2][1]} 所。{portal}")
 
 

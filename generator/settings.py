@@ -29,6 +29,15 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "careportal"
 
 
+def in_shard(slug: str, shard: Optional[tuple[int, int]]) -> bool:
+    """Whether the school `slug` belongs to shard `(i, n)`. A stable hash of the name alone: a
+    school stays in its shard when others are added or removed (so a CI job's cache stays useful)."""
+    if shard is None:
+        return True
+    index, count = shard
+    return int.from_bytes(hashlib.sha256(slug.encode()).digest()[:8], "big") % count == index - 1
+
+
 def default_work_dir(root: Path) -> Path:
     """Intermediate files live outside the source tree, in the user's cache folder."""
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
@@ -66,6 +75,28 @@ class BuildSettings:
     wait: Optional[float] = 0
     """When another build holds the same data root, work folder or output folder: seconds to wait
     for it (None: as long as it takes); 0 refuses at once with a message."""
+    scheduler: Optional[str] = None
+    """Address of a running Dask scheduler (`tcp://HOST:PORT`): each school is built as a task on
+    its workers (county/cluster.py, needs `pip install careportal[dask]`). The data root and the
+    output must be on storage every worker sees at the same path; the work directory's cache stays
+    with this process. Default: no cluster, worker processes on this machine (`jobs`)."""
+
+    local_cluster: bool = False
+    """Start a Dask `LocalCluster` on this machine (127.0.0.1, `jobs` worker processes, no
+    dashboard) and build on it, as `scheduler` would on a real cluster."""
+
+    shard: Optional[tuple[int, int]] = None
+    """`(i, n)`, 1 ≤ i ≤ n: build only the schools of shard i of n (a stable hash of the folder
+    name picks a school's shard, see `in_shard`), and not the portal. Shards may run at once, on
+    one machine or several; `portal_only` joins them."""
+
+    portal_only: bool = False
+    """Build nothing but the county portal, from the build cache of the schools already published
+    (the last step after every shard has run)."""
+
+    @property
+    def on_cluster(self) -> bool:
+        return bool(self.scheduler) or self.local_cluster
 
     def resolved(self) -> "BuildSettings":
         root = self.root.resolve()

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import pickle
+import secrets
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +41,8 @@ PACKAGE = Path(__file__).resolve().parent
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # unique across processes and machines: shards and cluster runs may share this folder
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 
@@ -71,10 +73,25 @@ class FileHashes:
         self.used[path] = entry
         return entry[1]
 
-    def save(self) -> None:
-        """Keep only the files seen in this run (a deleted school's files are forgotten)."""
-        if self.used != self.known:
-            _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+    def save(self, partial: bool = False) -> None:
+        """Keep only the files seen in this run (a deleted school's files are forgotten).
+
+        A `partial` run saw only some schools (a shard, `--school`): it adds what it saw to what is
+        on disk now, under a lock, so shards saving at once keep each other's entries."""
+        if not partial:
+            if self.used != self.known:
+                _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            import fcntl  # Unix only, and only for a build: `check` and `edit` run on Windows
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = _read_pickle(self.path)
+            current = current if isinstance(current, dict) else {}
+            merged = {**current, **self.used}
+            if merged != current:
+                _write_atomic(self.path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def tree_digest(folder: Path, hashes: FileHashes) -> str:
@@ -124,6 +141,15 @@ def county_parts(inputs: list[Path], hashes: FileHashes) -> dict[str, str]:
     return parts
 
 
+def environment() -> dict:
+    """What must be the same wherever a school is built for its site to be byte-identical: the
+    digest of careportal's code and the installed distributions (the parts of every cache key
+    that do not depend on the data), and Python's version. Compared across a cluster's workers."""
+    return {"careportal": tree_digest(PACKAGE, FileHashes(Path(os.devnull))),
+            "python": sys.version, "format": FORMAT,
+            "packages": sorted(_installed_packages().splitlines())}
+
+
 def county_key(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -146,8 +172,12 @@ class SchoolEntry:
     portal_hash: str = ""
     gate: dict = field(default_factory=dict)  # its part of the gate report (check.school_report)
 
+    def current(self, key: str, today: date) -> bool:
+        """Built from these inputs, for a day on which its pages are the same as `today`'s."""
+        return key == self.key and self.valid_from <= today < self.valid_until
+
     def still_valid(self, key: str, today: date, target: Path) -> bool:
-        if key != self.key or not self.valid_from <= today < self.valid_until:
+        if not self.current(key, today):
             return False
         try:
             stat = target.stat()
@@ -215,8 +245,8 @@ class BuildCache:
         else:
             _write_atomic(self.dir / "portal.key", key.encode("ascii"))
 
-    def save(self) -> None:
-        self.files.save()
+    def save(self, partial: bool = False) -> None:
+        self.files.save(partial)
 
 
 # ---------------------------------------------------------------------------------------------

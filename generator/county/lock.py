@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 POLL = 0.2  # seconds between tries while waiting
-WHAT = {"root": "数据根目录", "work": "中间文件目录", "out": "输出目录"}
+WHAT = {"root": "数据根目录", "work": "中间文件目录", "out": "输出目录", "shard": "同一个分片"}
 
 
 class Busy(Exception):
@@ -37,16 +37,19 @@ class Busy(Exception):
                          "为了不互相破坏，这次没有生成。请等它结束后再运行，或加上 --wait 等它结束后自动开始")
 
 
-def _try_lock(path: Path) -> Optional[int]:
-    """An fd holding an exclusive lock on folder `path`; -1 where locks are not supported.
-    Raises BlockingIOError when another process holds it."""
+def _try_lock(path: Path, exclusive: bool = True) -> Optional[int]:
+    """An fd holding a lock on folder (or lock file) `path`, exclusive or shared; -1 where locks
+    are not supported. Raises BlockingIOError when another process holds it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         return -1
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    if path.is_dir():
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    else:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
     except OSError as exc:
         os.close(fd)
         if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
@@ -57,16 +60,22 @@ def _try_lock(path: Path) -> Optional[int]:
 
 @contextmanager
 def build_lock(root: Path, work: Path, out: Path, wait: Optional[float] = 0,
-               on_wait: Optional[Callable[[Busy], None]] = None) -> Iterator[None]:
+               on_wait: Optional[Callable[[Busy], None]] = None, shard: Optional[str] = None) -> Iterator[None]:
     """Hold the data root, the work folder and the output folder (created if missing) for the
     duration of the block. Raises Busy at once (`wait=0`), after `wait` seconds, or never
     (`wait=None`: until the other build ends). `on_wait` is called once when waiting starts.
 
-    All three are tried without blocking and released together when one is taken, so two
-    waiting builds can never hold one folder each and wait for each other."""
+    A shard (`--shard i/N`, named by `shard`) holds the three folders shared with the other shards
+    and its own shard alone (a lock file in the work folder): shards run side by side, a second
+    run of the same shard is refused, and a whole build or the portal-only join waits for all.
+
+    All are tried without blocking and released together when one is taken, so two waiting
+    builds can never hold one folder each and wait for each other."""
     folders = {"root": root, "work": work, "out": out}
     work.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+    if shard:
+        folders["shard"] = work / f".lock-{shard}"
     deadline = None if wait is None else time.monotonic() + wait
     told = False
     seen: set[tuple[int, int]] = set()
@@ -75,12 +84,22 @@ def build_lock(root: Path, work: Path, out: Path, wait: Optional[float] = 0,
         busy = None
         seen.clear()
         for kind, path in folders.items():
+            if kind == "shard":
+                fd = None
+                try:
+                    fd = _try_lock(path)
+                except BlockingIOError:
+                    busy = Busy(kind, path)
+                    break
+                if fd is not None and fd >= 0:
+                    held.append(fd)
+                continue
             stat = path.stat()
             if (stat.st_dev, stat.st_ino) in seen:  # the same folder twice (e.g. --work inside it): once
                 continue
             seen.add((stat.st_dev, stat.st_ino))
             try:
-                fd = _try_lock(path)
+                fd = _try_lock(path, exclusive=not shard or kind == "shard")
             except BlockingIOError:
                 busy = Busy(kind, path)
                 break

@@ -7,6 +7,10 @@ and rebuilds the county portal when what it shows changed.
 
 A school that fails any stage is reported and skipped; its previously published site stays as it
 was, and every other school still publishes.
+
+Province scale: the schools' builds may run as tasks on a Dask cluster instead (cluster.py, the
+same publish step here), and a build may be split into shards (`--shard i/N`, each a stable part of
+the schools, no portal) joined by a portal-only build that reads the shards' cache entries.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_bureau, check_records
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
-from generator.settings import BuildSettings
+from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
 from generator.site.mkdocs_build import publish_theme_assets
 from generator.site.render import render_portal
@@ -72,7 +76,8 @@ def build_county(
     if not settings.root.is_dir():  # reported by the loader (nothing to lock, and no folder is created for it)
         return _build_locked(settings, progress, plan)
     try:
-        with build_lock(settings.root, settings.work, settings.out, settings.wait, on_wait):
+        shard = f"shard-{settings.shard[0]}-of-{settings.shard[1]}" if settings.shard else None
+        with build_lock(settings.root, settings.work, settings.out, settings.wait, on_wait, shard):
             return _build_locked(settings, progress, plan)
     except Busy as busy:
         county = prepare(settings).county
@@ -100,70 +105,102 @@ def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
-    out.mkdir(parents=True, exist_ok=True)
-    clean_staging(out)
-    ctx.theme_store = publish_theme_assets(out)
-    county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
-    selected = [s for s in folders if not only or s in set(only)]
-    results: dict[str, SchoolResult] = {}
-    entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
-    todo: list[tuple[str, str]] = []
-    for slug in selected:
-        key = cache.school_key(county_key, folders[slug])
-        entry = entries[slug]
-        if not force and entry and entry.still_valid(key, today, out / slug):
-            results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
-                                         getattr(entry, "gate", {}))
-        else:
-            todo.append((slug, key))
-    reason = ("按 --force 全部重新生成" if force else
-              f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
-    plan and plan(len(todo), len(results), reason)
-    for slug in sorted(results):
-        progress and progress(results[slug])
+    runner = None
+    if settings.on_cluster and not settings.portal_only:
+        from generator.county.cluster import ClusterRunner
 
-    def publish(build: SchoolBuild, key: str) -> None:
-        result = build.result
-        if result.status is Status.BUILT:
-            target = out / result.slug
-            try:
-                swap_in(build.staged, target)
-            except Exception as exc:
-                result.status = Status.FAILED
-                result.problems.append(internal_error(result.slug, "发布网站", exc))
+        runner = ClusterRunner(settings)  # refuses other versions on a worker before anything is written
+    part = f"shard-{settings.shard[0]}-of-{settings.shard[1]}" if settings.shard else None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = clean_staging(out, part)
+        ctx.staging_dir = staging if part else None
+        ctx.theme_store = publish_theme_assets(out, clean_leftovers=part is None)
+        county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+        selected = [s for s in folders if (not only or s in set(only)) and in_shard(s, settings.shard)]
+        results: dict[str, SchoolResult] = {}
+        entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
+        todo: list[tuple[str, str]] = []
+        for slug in selected:
+            key = cache.school_key(county_key, folders[slug])
+            entry = entries[slug]
+            if settings.portal_only:
+                results[slug] = _as_published(slug, key, entry, out, today)
+            elif not force and entry and entry.still_valid(key, today, out / slug):
+                results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
+                                             getattr(entry, "gate", {}))
             else:
-                entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
-                                    [p for p in result.problems if p.severity is not Severity.ERROR],
-                                    build.portal, build.portal_hash, result.gate)
-                entries[result.slug] = entry
+                todo.append((slug, key))
+        reason = ("按 --force 全部重新生成" if force else
+                  f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
+        plan and plan(len(todo), sum(r.status is Status.UNCHANGED for r in results.values()), reason)
+        for slug in sorted(results):
+            progress and progress(results[slug])
+
+        def publish(build: SchoolBuild, key: str) -> None:
+            result = build.result
+            if result.status is Status.BUILT:
+                target = out / result.slug
                 try:
-                    cache.store_school(result.slug, entry)
-                except OSError as exc:  # published all the same; the next run rebuilds it
-                    result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
-                                                   f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
-                                                   Severity.WARNING))
-        results[result.slug] = result
-        progress and progress(result)
+                    swap_in(build.staged, target)
+                except Exception as exc:
+                    result.status = Status.FAILED
+                    result.problems.append(internal_error(result.slug, "发布网站", exc))
+                else:
+                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                        [p for p in result.problems if p.severity is not Severity.ERROR],
+                                        build.portal, build.portal_hash, result.gate)
+                    entries[result.slug] = entry
+                    try:
+                        cache.store_school(result.slug, entry)
+                    except OSError as exc:  # published all the same; the next run rebuilds it
+                        result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
+                                                       f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
+                                                       Severity.WARNING))
+            results[result.slug] = result
+            progress and progress(result)
 
-    run_builds(ctx, todo, publish)
+        if runner is not None:
+            runner.run_builds(ctx, todo, publish)
+        else:
+            run_builds(ctx, todo, publish)
 
-    portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
-    if not only:
-        county_problems += _orphans(out, cache, folders)
-    cache.save()
-    gate_report = _write_gate_report(cache, county, results, county_problems, today)
-    remove_staging(out)
+        portal_rebuilt, portal_ok = False, False
+        if not settings.shard:  # a shard leaves the portal to the join (--portal-only)
+            portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+        if not only and not settings.shard:
+            county_problems += _orphans(out, cache, folders)
+        cache.save(partial=bool(only or settings.shard))
+        gate_report = _write_gate_report(cache, county, results, county_problems, today,
+                                         f"gate-report-{part}.json" if part else "gate-report.json")
+        remove_staging(out, part)
+    finally:
+        runner and runner.close()
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
-                        gate_report)
+                        gate_report, runner.description if runner else None)
+
+
+def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, today: date) -> SchoolResult:
+    """A school as a portal-only join finds it: published from its current inputs (by a shard), or not.
+
+    Its published folder is not required to be the very one the shard swapped in (a CI job may have
+    copied the shards' outputs together), only to be there."""
+    if entry and entry.current(key, today) and (out / slug).is_dir():
+        return SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages, getattr(entry, "gate", {}))
+    if entry and (out / slug).is_dir():
+        message = "已发布的网站不是按现在的内容生成的（它所在的分片生成失败或还没有运行），全县首页沿用已发布的版本"
+    else:
+        message = "这所学校还没有发布过：请先运行包含它的分片（careportal build --shard i/N），全县首页暂不列入"
+    return SchoolResult(slug, Status.FAILED, [Problem(f"schools/{slug}/", 0, "", message)])
 
 
 def _write_gate_report(cache: BuildCache, county: County, results: dict[str, SchoolResult],
-                       county_problems: list[Problem], today: date) -> Optional[Path]:
+                       county_problems: list[Problem], today: date, name: str = "gate-report.json") -> Optional[Path]:
     """The privacy gate's JSON report, in the work directory: never inside the published tree."""
     try:
         report = gate_report.gate_report(county, [results[s] for s in sorted(results)], county_problems,
                                    datetime.now(timezone.utc).isoformat(timespec="seconds"), today)
-        return gate_report.write_report(cache.dir / "gate-report.json", report)
+        return gate_report.write_report(cache.dir / name, report)
     except Exception as exc:  # the sites are published; a report that cannot be written is a warning
         county_problems.append(internal_error("", "写隐私检查报告", exc))
         return None

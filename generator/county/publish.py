@@ -13,6 +13,7 @@ import ctypes.util
 import os
 import shutil
 from pathlib import Path
+from typing import Optional
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -42,17 +43,22 @@ def staging_root(out: Path) -> Path:
     return out / STAGING
 
 
-def clean_staging(out: Path) -> None:
-    """Remove what an interrupted run left behind. The published tree itself is never touched,
-    except to put back a site the two-rename fallback of `swap_in` had moved aside."""
+def clean_staging(out: Path, part: Optional[str] = None) -> Path:
+    """Remove what an interrupted run left behind; returns the (empty) staging folder. The
+    published tree itself is never touched, except to put back a site the two-rename fallback of
+    `swap_in` had moved aside. With `part` (a shard's own folder inside the staging folder), only
+    that part is cleaned: other shards may be building beside it."""
     root = staging_root(out)
-    if root.exists():
-        for old in root.glob("*.old"):
+    base = root / part if part else root
+    if base.exists():
+        # a site set aside as <slug>.old, in the staging folder or a shard's / a cluster run's in it
+        for old in [*base.glob("*.old"), *base.glob("*/*.old"), *base.glob("*/*/*.old")]:
             target = out / old.name[: -len(".old")]
             if old.is_dir() and not target.exists():
                 os.rename(old, target)
-        shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True, exist_ok=True)
+    return base
 
 
 def swap_in(staged: Path, target: Path) -> None:
@@ -88,6 +94,13 @@ def publish_files(staged_dir: Path, target_dir: Path, last: str = "index.html") 
         os.replace(staged_dir / rel, target_dir / rel)
 
 
-def remove_staging(out: Path) -> None:
-    """Remove the (empty by now) staging folder at the end of a run."""
+def remove_staging(out: Path, part: Optional[str] = None) -> None:
+    """Remove the staging folder (or only a shard's `part` of it) at the end of a run."""
+    if part:
+        shutil.rmtree(staging_root(out) / part, ignore_errors=True)
+        try:
+            staging_root(out).rmdir()  # the last shard to finish removes the folder itself
+        except OSError:
+            pass
+        return
     shutil.rmtree(staging_root(out), ignore_errors=True)

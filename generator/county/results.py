@@ -53,6 +53,7 @@ class CountyReport:
     portal_published: bool  # the portal is online and up to date (rebuilt now or unchanged)
     portal_rebuilt: bool = False
     gate_report: Optional[Path] = None  # the privacy gate's JSON report (outside the published tree)
+    cluster: Optional[str] = None  # where the schools were built, when on a Dask cluster (cluster.py)
 
     @property
     def failed(self) -> bool:
@@ -61,6 +62,13 @@ class CountyReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.schools if r.status == status)
+
+
+class ClusterError(Exception):
+    """A build on a Dask cluster cannot start (Dask not installed, the scheduler unreachable, other
+    versions on a worker, no shared storage): a Chinese message for the bureau's staff, raised
+    before any school is published. Here rather than in cluster.py, which is imported only when a
+    cluster is asked for."""
 
 
 def internal_error(slug: str, stage: str, exc: BaseException) -> Problem:

@@ -32,6 +32,7 @@ class BuildContext:
     layout: Layout
     county: County  # the bureau and county-wide problems; `schools` is empty
     theme_store: Optional[Path] = None  # the county's copy of Material's assets (build.publish_theme_assets)
+    staging_dir: Optional[Path] = None  # where schools are staged; default the output's staging folder
 
     @property
     def root(self) -> Path:
@@ -47,7 +48,8 @@ class BuildContext:
 
     @property
     def staging(self) -> Path:
-        return staging_root(self.out)
+        """Where `build_school` stages a school: a shard or a cluster task has its own folder in it."""
+        return self.staging_dir or staging_root(self.out)
 
 
 def prepare(settings: BuildSettings) -> BuildContext:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
@@ -42,21 +43,33 @@ OWN_ASSETS = "assets/careportal/"  # careportal's stylesheets, scripts and image
 SHARED_FILES = "careportal-files"  # in THEME_STORE: one copy of each of them, named by content
 
 
-def publish_theme_assets(out: Path) -> Path:
+def publish_theme_assets(out: Path, clean_leftovers: bool = True) -> Path:
     """Make sure `out/.careportal-theme/material-<version>/` holds Material's assets; returns it.
 
     Copied beside its final place and renamed in, so it is either absent or complete. A new
-    Material version gets a new folder; schools linked to the old one keep their files."""
+    Material version gets a new folder; schools linked to the old one keep their files. Builds
+    running at once (shards) may race here: the first rename wins, the others drop their copy; a
+    shard passes `clean_leftovers=False`, since another one's copy in progress is no leftover."""
     target = out / THEME_STORE / f"material-{version('mkdocs-material')}"
-    if target.parent.is_dir():  # leftovers from a build that was killed while copying
+    if clean_leftovers and target.parent.is_dir():  # leftovers from a build that was killed while copying
         for leftover in [*target.parent.glob("*.tmp"), *(target.parent / SHARED_FILES).glob("*.tmp")]:
             shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
     if target.is_dir():
         return target
-    staged = target.with_name(target.name + f".{os.getpid()}.tmp")
+    staged = target.with_name(f"{target.name}.{_unique()}.tmp")
     shutil.copytree(MATERIAL_ASSETS, staged)
-    os.rename(staged, target)
+    try:
+        os.rename(staged, target)
+    except OSError:
+        if not target.is_dir():
+            raise
+        shutil.rmtree(staged, ignore_errors=True)  # another build put its copy in first
     return target
+
+
+def _unique() -> str:
+    """A temporary name's tag, unique across processes and machines sharing the output."""
+    return f"{os.getpid()}.{secrets.token_hex(6)}"
 
 
 def _shared_copy(folder: Path, source: Path) -> Path:
@@ -65,7 +78,7 @@ def _shared_copy(folder: Path, source: Path) -> Path:
     target = folder / (opaque(data) + source.suffix)
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        staged = target.with_name(f"{target.name}.{_unique()}.tmp")
         staged.write_bytes(data)
         os.replace(staged, target)
     return target
