@@ -17,7 +17,7 @@ from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_output
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
-from generator.records.load import County, SchoolRecords, load_bureau, load_school
+from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
 from generator.site.mkdocs_build import build_site
 from generator.site.render import Layout, render_school
 from generator.site.views import school_site
@@ -42,7 +42,8 @@ class BuildContext:
 def prepare(root: Path, out: Path, work: Path, today: date) -> BuildContext:
     problems = Problems()
     bureau = load_bureau(root, problems)
-    county = County(root=root, bureau=bureau, problems=problems, schools=[])
+    shared = load_shared(root, problems, schools={f.name for f in school_folders(root, Problems())})
+    county = County(root=root, bureau=bureau, problems=problems, schools=[], shared=shared)
     return BuildContext(root, out, Layout.for_root(root, work), today, county)
 
 
@@ -54,8 +55,10 @@ def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:
     date or the day after; with no dated content at all the site is dated today itself."""
     marks: set[date] = set()
     for item in records.activities:
-        first = item.record.date.first_day
-        marks.update((first, first + timedelta(days=1)))
+        for when in (item.record.date, item.record.end_date):  # an activity over several days ends too
+            if when is not None:
+                first = when.first_day
+                marks.update((first, first + timedelta(days=1)))
     school = records.school.record if records.school else None
     if (school is None or school.updated is None) and not any(m <= today for m in marks):
         return today, today + timedelta(days=1)

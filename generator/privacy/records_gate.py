@@ -97,7 +97,8 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
 def _items(records: SchoolRecords) -> list[Loaded]:
     items: list[Loaded] = [records.school] if records.school else []
     return (items + list(records.activities) + list(records.policies) + list(records.resources)
-            + list(records.summaries) + list(records.letters))
+            + list(records.summaries) + list(records.letters) + list(records.programmes)
+            + list(records.county_programmes) + list(records.shared_resources))
 
 
 def check_records(county: County, records: SchoolRecords) -> list[Problem]:

@@ -20,7 +20,7 @@ from typing import Generic, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.records import models
+from generator.records import models, phrasing
 from generator.problems import ContentError, Problem, Problems, Severity
 from generator.records.source import Document, read
 
@@ -31,6 +31,12 @@ RECORD_DIRS = {
     "resources": models.Resource,
     "summaries": models.TermSummary,
     "letters": models.Letter,
+    "programmes": models.Programme,
+}
+# Records defined once for the county and used by schools: content/<name>/*.yml
+SHARED_DIRS = {
+    "programmes": models.Programme,
+    "resources": models.SharedResource,
 }
 KNOWN_SCHOOL_ENTRIES = set(RECORD_DIRS) | {"school.yml", "photos", "private", "README.md"}
 
@@ -60,7 +66,18 @@ class SchoolRecords:
     resources: list[Loaded[models.Resource]] = field(default_factory=list)
     summaries: list[Loaded[models.TermSummary]] = field(default_factory=list)
     letters: list[Loaded[models.Letter]] = field(default_factory=list)
+    programmes: list[Loaded[models.Programme]] = field(default_factory=list)  # the school's own
+    county_programmes: list[Loaded[models.Programme]] = field(default_factory=list)  # content/programmes
+    shared_resources: list[Loaded[models.SharedResource]] = field(default_factory=list)  # serving this school
     problems: Problems = field(default_factory=Problems)
+
+    def programme(self, name: str) -> Optional[Loaded[models.Programme]]:
+        """The programme an activity names: the school's own first, then the county's."""
+        wanted = phrasing.simplified(name.strip())
+        for item in self.programmes + self.county_programmes:
+            if phrasing.simplified(item.record.name) == wanted:
+                return item
+        return None
 
     @property
     def ok(self) -> bool:
@@ -77,11 +94,20 @@ class SchoolRecords:
 
 
 @dataclass
+class Shared:
+    """The county's records used by several schools: programmes and shared places."""
+
+    programmes: list[Loaded[models.Programme]] = field(default_factory=list)
+    resources: list[Loaded[models.SharedResource]] = field(default_factory=list)
+
+
+@dataclass
 class County:
     root: Path
     bureau: Optional[Loaded[models.Bureau]]
     problems: Problems  # problems of bureau-wide records and of the schools/ folder itself
     schools: list[SchoolRecords]
+    shared: Shared = field(default_factory=Shared)
 
     @property
     def min_cell(self) -> int:
@@ -236,7 +262,8 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
         problems.add(Problem(display, 1, "", "文件内容应该是一组“字段: 内容”，每行一个字段"))
         return None
     try:
-        record = model.model_validate(_without_empty(doc.data))
+        with phrasing.collecting() as notes:
+            record = model.model_validate(_without_empty(doc.data))
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
@@ -244,9 +271,42 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
             if error["type"] == "missing" and loc in doc.lines:  # written, but left empty
                 label = models.FIELD_LABELS.get(str(loc[-1]), "")
                 message = f"“{loc[-1]}”{'（' + label + '）' if label else ''}是必填项，不能空着，请填写内容"
+            if loc and loc[0] == "end_date" and ("end_date",) not in doc.lines:  # split from a range in `date`
+                loc = ("date",) + loc[1:]
             problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), message))
         return None
+    placed = sorted(((doc.line_of(where), where, found) for found in notes for where in [_note_path(doc, found)]),
+                    key=lambda item: item[0])
+    for line, where, found in placed:
+        problems.add(Problem(display, line, _loc_text(where), found.message, Severity.WARNING))
     return Loaded(record=record, slug=path.stem, path=display, doc=doc)
+
+
+def _scalars(data, path: tuple = ()):
+    """Every (path, text) of a document, in file order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _scalars(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _scalars(value, path + (index,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _note_path(doc: Document, found: phrasing.Note) -> tuple:
+    """Where a reminder belongs: the value as written (under the named key when several are equal),
+    else the first key of that name."""
+    scalars = list(_scalars(doc.data))
+    for wanted in ((lambda p, v: v == found.raw and (found.key is None or p[-1] == found.key)),
+                   (lambda p, v: v == found.raw),
+                   (lambda p, v: found.key is not None and p and p[-1] == found.key)):
+        for path, value in scalars:
+            if path and wanted(path, value):
+                return path
+    if found.key and (found.key,) in doc.lines:
+        return (found.key,)
+    return ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +395,8 @@ def _check_summary(item: Loaded[models.TermSummary], problems: Problems) -> None
         problems.add(Problem(item.path, item.line_of("term"), "term",
                              f"文件名应与学期一致：学期是 {s.term.code}，文件应命名为 {s.term.code}.yml"))
     lb = s.left_behind
+    if lb.derived:  # a count converted from a share is rounded: parts need not add up to it exactly
+        return
     if lb.both_parents_away is not None and lb.one_parent_away is not None:
         if lb.both_parents_away + lb.one_parent_away != lb.total:
             problems.add(Problem(item.path, item.line_of("left_behind", "both_parents_away"), "left_behind",
@@ -360,9 +422,40 @@ def _check_school(school: Loaded[models.School], problems: Problems) -> None:
 
 def _check_resource(item: Loaded[models.Resource], problems: Problems) -> None:
     for index, hours in enumerate(item.record.hours):
-        if hours.end <= hours.start:
+        if hours.start is not None and hours.end is not None and hours.end <= hours.start:
             problems.add(Problem(item.path, item.line_of("hours", index, "end"), f"hours[{index}].end",
                                  f"结束时间 {hours.end} 应晚于开始时间 {hours.start}"))
+
+
+LONGEST_ACTIVITY = 92  # days: a holiday's worth; longer is a typo (or a programme, not an activity)
+
+
+def _check_activity(item: Loaded[models.Activity], records: "SchoolRecords", problems: Problems) -> None:
+    a = item.record
+    date_line = item.line_of("end_date") if ("end_date",) in item.doc.lines else item.line_of("date")
+    if a.end_date is not None:
+        if a.date.day is None or a.end_date.day is None:
+            problems.add(Problem(item.path, date_line, "end_date",
+                                 "几天的活动要写到具体哪一天：date: 2026-10-01 和 end_date: 2026-10-07"))
+        elif a.end_date.first_day < a.date.first_day:
+            problems.add(Problem(item.path, date_line, "end_date",
+                                 f"结束日期 {a.end_date.iso()} 早于开始日期 {a.date.iso()}，请检查"))
+        elif (a.end_date.first_day - a.date.first_day).days > LONGEST_ACTIVITY:
+            problems.add(Problem(item.path, date_line, "end_date",
+                                 f"活动从 {a.date.iso()} 到 {a.end_date.iso()}，超过 {LONGEST_ACTIVITY} 天，请检查日期；"
+                                 "长期开展的工作请写成关爱项目（programmes）"))
+    if a.programme_part is not None:
+        programme = records.programme(a.programme) if a.programme else None
+        if programme is None:
+            names = "、".join(p.record.name for p in records.programmes + records.county_programmes) or "（还没有）"
+            problems.add(Problem(item.path, item.line_of("programme_part"), "programme_part",
+                                 f"写了第几条（programme_part），就要在 programme 里写项目名称，并且这个项目要有自己的记录"
+                                 f"（content/programmes/ 或学校的 programmes/ 文件夹）。现有的项目：{names}"))
+        elif programme.record.part(a.programme_part) is None:
+            parts = programme.record.parts
+            problems.add(Problem(item.path, item.line_of("programme_part"), "programme_part",
+                                 f"“{a.programme_part}”不是“{programme.record.name}”里的一条：它共有 {len(parts)} 条，"
+                                 f"请写 1 到 {len(parts)} 之间的数字，例如 programme_part: 1（{parts[0].title}）"))
 
 
 LETTER_ONE_PAGE = 600  # characters of body and asks that print on one A4 sheet (test_browser, the demo letters)
@@ -448,6 +541,11 @@ def load_school(root: Path, folder: Path, kinds: Optional[tuple[str, ...]] = Non
             item = load_record(root, path, model, problems)
             if item is not None:
                 bucket.append(item)
+    shared = load_shared(root, Problems(), only_for=records.slug)  # problems reported once, for the county
+    records.county_programmes = shared.programmes
+    records.shared_resources = shared.resources
+    for item in records.activities:
+        _check_activity(item, records, problems)
     for item in records.summaries:
         _check_summary(item, problems)
     for item in records.resources:
@@ -464,7 +562,45 @@ def load_school(root: Path, folder: Path, kinds: Optional[tuple[str, ...]] = Non
     records.resources.sort(key=lambda r: (list(models.ResourceKind).index(r.record.kind), r.slug))
     records.summaries.sort(key=lambda s: s.record.term, reverse=True)
     records.letters.sort(key=lambda item: (item.record.date, item.slug), reverse=True)
+    records.programmes.sort(key=lambda item: item.slug)
     return records
+
+
+def load_shared(root: Path, problems: Problems, only_for: Optional[str] = None,
+                schools: Optional[set[str]] = None) -> Shared:
+    """content/programmes and content/resources; with `only_for`, the resources serving that school.
+    With `schools` (the folder names), a shared place naming a school that does not exist is an error."""
+    shared = Shared()
+    for name, model in SHARED_DIRS.items():
+        folder = root / "content" / name
+        if folder.is_symlink():
+            problems.add(Problem(_relative(root, folder) + "/", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))
+            continue
+        if not folder.is_dir():
+            continue
+        bucket = getattr(shared, name)
+        for path in _record_files(root, folder, problems):
+            item = load_record(root, path, model, problems)
+            if item is not None:
+                bucket.append(item)
+    for item in shared.resources:
+        _check_resource(item, problems)
+        for index, slug in enumerate(item.record.schools):
+            if schools is not None and slug not in schools:
+                close = difflib.get_close_matches(slug, sorted(schools), n=1, cutoff=0.6)
+                hint = f"，是不是“{close[0]}”？" if close else "。请写学校文件夹的名字，例如 qingxi-zhongxin"
+                problems.add(Problem(item.path, item.line_of("schools", index), "schools",
+                                     f"没有名为“{slug}”的学校文件夹{hint}", Severity.WARNING))
+    names: dict[str, str] = {}
+    for item in shared.programmes:
+        if item.record.name in names:
+            problems.add(Problem(item.path, item.line_of("name"), "name", f"项目“{item.record.name}”已在 {names[item.record.name]} 里写过"))
+        names.setdefault(item.record.name, item.path)
+    if only_for is not None:
+        shared.resources = [r for r in shared.resources if only_for in r.record.schools]
+    shared.programmes.sort(key=lambda p: p.slug)
+    shared.resources.sort(key=lambda r: r.slug)
+    return shared
 
 
 def _load_school_safely(root: Path, folder: Path) -> SchoolRecords:
@@ -489,5 +625,6 @@ def load_county(root: Path, only: Optional[list[str]] = None) -> County:
             if slug not in known:
                 problems.add(Problem(f"schools/{slug}/", 0, "", f"没有名为“{slug}”的学校文件夹"))
         folders = [f for f in folders if f.name in set(only)]
+    shared = load_shared(root, problems, schools={f.name for f in school_folders(root, Problems())})
     schools = [_load_school_safely(root, folder) for folder in folders]
-    return County(root=root, bureau=bureau, problems=problems, schools=schools)
+    return County(root=root, bureau=bureau, problems=problems, schools=schools, shared=shared)

@@ -256,7 +256,8 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     pages += [(f"news/kind-{g.slug}.md", "news_kind.md.j2", {"group": g}) for g in site.kinds]
     pages += [(f"news/{a.slug}.md", "activity.md.j2", {"a": a}) for a in site.activities]
     pages += [(f"policies/{p.slug}.md", "policy.md.j2", {"p": p}) for p in site.policies]
-    pages += [(f"resources/{r.slug}.md", "resource.md.j2", {"r": r}) for r in site.resources]
+    pages += [(r.path.removesuffix(".html") + ".md", "resource.md.j2", {"r": r}) for r in site.resources]
+    pages += [(p.path.removesuffix(".html") + ".md", "programme.md.j2", {"p": p}) for p in site.programmes]
     if site.letters:
         pages += [("letters/index.md", "letters.md.j2", {})]
         pages += [(f"letters/{letter.slug}.md", "letter.md.j2", {"letter": letter}) for letter in site.letters]
