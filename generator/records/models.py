@@ -263,8 +263,11 @@ def _festival(value: str, text: str) -> Optional[PartialDate]:
         if when and (match.group(1) or year_in_term(term, when.month) == year):
             found.append(when)
     if len(found) != 1:
-        where = f"{term.chinese()}内" if term is not None and not match.group(1) else f"{years[0]}年"
-        raise _fail(f"“{value}” 算不出{where}的日期，请直接写日期，例如 2026-04-05")
+        if match.group(1):
+            raise _fail(f"“{value}” 算不出这一年的日期，请直接写日期，例如 {years[0]}-04-05")
+        example = festival_date(years[-1], name) or date(years[-1], 1, 1)
+        raise _fail(f"“{value}” 不在{term.chinese()}内，请写上年份，例如 {example.year}年{name}，"
+                    f"或直接写日期 {example.isoformat()}")
     when = found[0]
     note(f"“{value}”已读作 {when.year}年{when.month}月{when.day}日（{name}）；以后可直接写 {when.isoformat()}", value)
     return PartialDate(when.year, when.month, when.day)
@@ -336,7 +339,7 @@ def _to_partial_date(value: Any) -> Any:
     if re.search(r"[〇零一二三四五六七八九十]", text):
         raise _fail(f"“{value}” 请用阿拉伯数字写日期。{_DATE_HINT}")
     if re.match(r"^[0-9]{1,2}\s*月", text) or re.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}$", text):
-        raise _fail(f"“{value}” 缺少年份。{_DATE_HINT}（活动记录写了学期 term 时，也可以只写“12月31日”）")
+        raise _fail(f"“{value}” 缺少年份。{_DATE_HINT}")
     raise _fail(f"“{value}” 不是有效日期。{_DATE_HINT}")
 
 
@@ -864,8 +867,10 @@ def _to_per(value: Any) -> Any:
     read = phrasing.simplified(text)
     read = read[1:] if read.startswith("每") and len(read) > 1 else read
     read = _PER_ALIASES.get(read, read)
-    if read != text and read in {p.value for p in CadencePer}:
-        note(f"“{value}”已读作“每{read}”；标准写法：per: {read}", value, "per")
+    if read not in {p.value for p in CadencePer}:
+        return text  # refused as written
+    if read != text:
+        note(f"“{value}”已读作“每{read}”；标准写法：per: {read}（句子里会自动加“每”）", value, "per")
     return read
 
 
