@@ -139,8 +139,11 @@ def number(text: str) -> Optional[int]:
 # Words with a fixed reading
 
 # Opening hours given as a part of the day, where clock times are not known (or vary)
-PERIOD_WORDS = ("早上", "早晨", "上午", "中午", "午间", "午休", "下午", "下午课后", "课后", "放学后", "傍晚",
-                "晚上", "晚自习", "晚自习前", "大课间", "课间", "全天", "白天")
+# with the clock time each roughly begins at, only to list a day's openings in order
+PERIOD_STARTS = {"全天": "00:00", "早上": "07:00", "早晨": "07:00", "白天": "08:00", "上午": "09:00", "大课间": "10:00",
+                 "课间": "10:00", "中午": "12:00", "午间": "12:00", "午休": "12:30", "下午": "14:00", "下午课后": "16:30",
+                 "课后": "16:30", "放学后": "16:30", "傍晚": "17:30", "晚上": "19:00", "晚自习前": "18:30", "晚自习": "19:00"}
+PERIOD_WORDS = tuple(PERIOD_STARTS)
 PERIOD = re.compile(r"^(?:" + "|".join(sorted(PERIOD_WORDS, key=len, reverse=True)) + r")(?:[(（].{0,40}[)）])?$")
 
 # A quantity of equipment that is not stated

@@ -17,7 +17,7 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from generator.records import models
+from generator.records import models, phrasing
 from generator.privacy.photos import PhotoView, photo_views
 from generator.records.load import County, Loaded, SchoolRecords
 from generator.site.richtext import to_html
@@ -96,11 +96,17 @@ class DayHours:
     slots: list[str]  # "12:00—13:30", "18:00—20:00（亲情通话时段）"; empty when closed
 
 
+def _period_start(period: Optional[str]) -> str:
+    """Where a period without clock times goes in a day's list (中午 before 下午课后)."""
+    return next((start for word, start in sorted(phrasing.PERIOD_STARTS.items(), key=lambda i: -len(i[0]))
+                 if period and period.startswith(word)), "99")
+
+
 def week_of(rows: list[HoursRow]) -> list[DayHours]:
     names = [d.value for d in models.Weekday]
     week = []
     for index, name in enumerate(names):
-        slots = sorted((r.start or "99", r.when, r.note or "") for r in rows if index in r.weekdays)
+        slots = sorted((r.start or _period_start(r.period), r.when, r.note or "") for r in rows if index in r.weekdays)
         week.append(DayHours(index, name, [w + (f"（{n}）" if n else "") for _, w, n in slots]))
     return week
 
