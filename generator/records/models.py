@@ -285,7 +285,8 @@ def _month_day(value: str, text: str) -> Optional[PartialDate]:
         return None
     year = year_in_term(term, month)
     if year is None:
-        raise _fail(f"“{value}” 不在{term.chinese()}内（这个学期是{_term_months(term)}），请写上年份，例如 2026年{month}月{day or 1}日")
+        guess = term.start_year + 1 if term.semester == 1 else term.start_year
+        raise _fail(f"“{value}” 不在{term.chinese()}内（这个学期是{_term_months(term)}），请写上年份，例如 {guess}年{month}月{day or 1}日")
     try:
         date(year, month, day or 1)
     except ValueError:
@@ -757,8 +758,7 @@ class School(Record):
 
 
 _RANGE_SEP = r"\s*(?:—+|–|-{1,2}|~|～|至|到)\s*"
-_DATE_RANGE = re.compile(r"^(.+?(?:[日号]|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}))" + _RANGE_SEP
-                         + r"(.+)$")
+_DATE_RANGE = re.compile(r"^(.+?[日号]|[0-9]{4}([-/.])[0-9]{1,2}\2[0-9]{1,2})" + _RANGE_SEP + r"(.+)$")
 _END_DAY = re.compile(r"^([0-9]{1,2})\s*[日号]?$")
 _END_MONTH_DAY = re.compile(r"^([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]$")
 
@@ -770,7 +770,7 @@ def _split_date_range(value: str) -> Optional[tuple[str, str]]:
     match = _DATE_RANGE.match(text)
     if not match or _TERM.match(text):
         return None
-    left, right = match.group(1), match.group(2).strip()
+    left, right = match.group(1), match.group(3).strip()
     with phrasing.quiet():
         try:
             start = _to_partial_date(left)
