@@ -136,7 +136,7 @@ EXPECTED: dict[str, list[str]] = {
     'activities/participants-chinese-numeral.yml': ['6: participants: 提醒：“四十多人”已读作 40多人；标准写法：participants: 40多'],
     'activities/participants-vague.yml': ['6: participants: “好几百人” 看不懂，应写成 40、约40、40多、40余、42名同学 或 300余人次'],
     'activities/kind-traditional.yml': ['3: kind: 提醒：“家訪”已读作“家访”；标准写法：家访'],
-    'activities/programme-part-without-programme.yml': ['6: programme_part: 写了第几条（programme_part），就要在 programme 里写项目名称，并且这个项目要有自己的记录（content/programmes/ 或学校的 programmes/ 文件夹）。现有的项目：（还没有）'],
+    'activities/programme-part-without-programme.yml': ['6: programme_part: 写了第几条（programme_part），就要在 programme 里写项目名称，并且这个项目要有自己的记录（content/programmes/ 或学校的 programmes/ 文件夹）'],
     'policies/cadence-per-mei.yml': ['8: cadence.per: 提醒：“每两周”已读作“每两周”；标准写法：per: 两周（句子里会自动加“每”）'],
     'policies/cadence-range-words.yml': ['7: cadence.count: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2',
                                          '8: cadence.per: 提醒：“每学期”已读作“每学期”；标准写法：per: 学期（句子里会自动加“每”）'],

@@ -446,11 +446,15 @@ def _check_activity(item: Loaded[models.Activity], records: "SchoolRecords", pro
                                  "长期开展的工作请写成关爱项目（programmes）"))
     if a.programme_part is not None:
         programme = records.programme(a.programme) if a.programme else None
-        if programme is None:
-            names = "、".join(p.record.name for p in records.programmes + records.county_programmes) or "（还没有）"
+        if programme is None and not a.programme:
             problems.add(Problem(item.path, item.line_of("programme_part"), "programme_part",
-                                 f"写了第几条（programme_part），就要在 programme 里写项目名称，并且这个项目要有自己的记录"
-                                 f"（content/programmes/ 或学校的 programmes/ 文件夹）。现有的项目：{names}"))
+                                 "写了第几条（programme_part），就要在 programme 里写项目名称，并且这个项目要有自己的记录"
+                                 "（content/programmes/ 或学校的 programmes/ 文件夹）"))
+        elif programme is None:
+            names = "、".join(p.record.name for p in records.programmes + records.county_programmes) or "（还没有）"
+            problems.add(Problem(item.path, item.line_of("programme"), "programme",
+                                 f"没有名为“{a.programme}”的项目记录，所以对不上第几条（programme_part）。现有的项目：{names}；"
+                                 "新项目请写在 content/programmes/ 或学校的 programmes/ 文件夹里"))
         elif programme.record.part(a.programme_part) is None:
             parts = programme.record.parts
             problems.add(Problem(item.path, item.line_of("programme_part"), "programme_part",
