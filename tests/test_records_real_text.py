@@ -406,3 +406,13 @@ def test_demo_school_with_programmes_a_shared_room_and_a_holiday_visit(tmp_path)
     calendar = Calendar.from_ical((school / "calendar.ics").read_bytes())
     visit_event = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "寒假返乡家长集中家访")
     assert (visit_event.decoded("dtstart"), visit_event.decoded("dtend")) == (date(2027, 1, 25), date(2027, 2, 6))
+
+
+def test_a_programme_part_needs_a_programme_record(tmp_path):
+    root = copy_demo(tmp_path / "root", ["qingxi-zhongxin"])
+    path = root / "schools" / "qingxi-zhongxin" / "activities" / "2026-09-24-zhongqiu-qinqing.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("programme: 九个一", "programme: 十个一"), encoding="utf-8")
+    problems = [p.format() for p in load_county(root).schools[0].problems if p.severity is Severity.ERROR]
+    assert problems == ["schools/qingxi-zhongxin/activities/2026-09-24-zhongqiu-qinqing.yml:8: programme: "
+                        "没有名为“十个一”的项目记录，所以对不上第几条（programme_part）。现有的项目：九个一、四个一；"
+                        "新项目请写在 content/programmes/ 或学校的 programmes/ 文件夹里"]
