@@ -1025,7 +1025,11 @@ class LeftBehindCounts(Record):
     @model_validator(mode="before")
     @classmethod
     def _share_in_total(cls, data: Any) -> Any:
-        """`total: 占79%` → share: 79."""
+        """`total: 占79%` → share: 79 (and `share: 占79%` → 79)."""
+        if isinstance(data, dict) and isinstance(data.get("share"), str):
+            match = _SHARE.match(_nfkc(data["share"]))
+            if match:
+                data = {**data, "share": match.group(1)}
         if isinstance(data, dict) and isinstance(data.get("total"), str) and data.get("share") is None:
             match = _SHARE.match(_nfkc(data["total"]))
             if match:
