@@ -398,8 +398,8 @@ def test_demo_school_with_programmes_a_shared_room_and_a_holiday_visit(tmp_path)
         assert "本校和附近另外 1 所学校共用" in room
         hant = text_of(out / slug / "zh-Hant" / "resources" / "shared-qingxi-zhen-ertong-huodongshi.html")
         assert "週一至週五 下午課後（具體時間見公告）" in hant
-    home = BeautifulSoup((school / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "青溪镇留守流动儿童活动室开放时间" in [h.get_text() for h in home.select(".cp-room h2")]
+    listing = BeautifulSoup((school / "resources" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "resources/shared-qingxi-zhen-ertong-huodongshi.html" in [a["href"].removeprefix("../") for a in listing.select(".cp-resources a")]
     portal = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert {a["href"] for a in portal.select("section[aria-labelledby=shared] a")} == {
         "qingxi-zhongxin/index.html", "qingxi-erzhong/index.html"}

@@ -616,7 +616,8 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
         family_phone=FamilyPhoneView(fp.number, tel_uri(fp.number), hours_rows(fp.hours), fp.location, fp.note),
         contacts=[contact_view(c) for c in school.contacts],
         leading_group=LeadingGroupView(group.name, list(group.members), group.meets) if group else None,
-        care_rooms=[r for r, item in zip(resources, all_resources) if item.record.kind in CARE_ROOM_KINDS and r.hours],
+        # the school's own rooms (a shared room is on the 关爱阵地 pages, not on the one-page printed notice)
+        care_rooms=[r for r, item in zip(resources, records.resources) if item.record.kind in CARE_ROOM_KINDS and r.hours],
         news=past, upcoming=upcoming,
         months=[MonthGroup(key, f"{int(key[:4])}年{int(key[5:])}月", items) for key, items in months.items()],
         kinds=[g for g in kinds if g.activities], activities=activities,
