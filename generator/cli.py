@@ -147,7 +147,8 @@ def check(root: Path) -> None:
     if errors:
         click.echo(f"发现 {errors} 个问题{f'、{warnings} 个提醒' if warnings else ''}，请按上面的提示修改。", err=True)
         sys.exit(1)
-    records = sum(len(s.of(kind)) for kind in KINDS for s in county.schools)
+    records = (sum(len(s.of(kind)) for kind in KINDS for s in county.schools)
+               + len(county.shared.programmes) + len(county.shared.resources))
     click.echo(f"检查通过：{len(county.schools)} 所学校，{records} 条记录。" + (f"有 {warnings} 个提醒。" if warnings else ""))
 
 
@@ -163,7 +164,7 @@ def serve(root: Path, slug: str | None, port: int) -> None:
     only = (slug,) if slug else ()
 
     def snapshot() -> dict:
-        return {p: p.stat().st_mtime_ns for p in sorted((root / "schools").rglob("*")) + [root / "content" / "bureau.yml"]
+        return {p: p.stat().st_mtime_ns for p in sorted((root / "schools").rglob("*")) + sorted((root / "content").rglob("*"))
                 if p.is_file()}
 
     def rebuild() -> None:

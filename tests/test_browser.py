@@ -533,3 +533,30 @@ def test_screenshots_of_the_home_page(browse, pages):
     b.open(pages["portal"]).screenshot(path=ARTIFACTS / "portal-elder.png", full_page=True)
     for name in ("home-normal.png", "home-elder.png", "home-elder-first-screen.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages of issue 15: a programme, an activity over several days, a room several schools share
+
+
+NEW_PAGES = ["qingxi-zhongxin/programmes/jiugeyi.html", "qingxi-zhongxin/news/2027-01-25-hanjia-jiafang.html",
+             "qingxi-zhongxin/resources/shared-qingxi-zhen-ertong-huodongshi.html"]
+
+
+@pytest.mark.parametrize("script", ["hans", "hant"])
+def test_programme_multi_day_and_shared_room_pages_on_a_phone(browse, script):
+    b = browse("http", viewport={"width": 412, "height": 915})
+    found = {}
+    for rel in NEW_PAGES:
+        if script == "hant":
+            rel = rel.replace("qingxi-zhongxin/", "qingxi-zhongxin/zh-Hant/", 1)
+        page = b.open(rel)
+        problems = axe_violations(page)
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width[0] > width[1]:
+            problems.append(f"scrolls sideways: {width}")
+        measured = page.evaluate(MEASURE, NORMAL)
+        problems += measured["font"][:4] + measured["target"][:4] + measured["contrast"][:4]
+        if problems:
+            found[rel] = problems
+    assert not found, found

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_demo, run_cli
+from helpers import REPO, copy_demo, run_cli
 from generator.editor import server as server_module
 from generator.editor.command import schema_text
 from generator.editor.schema import KINDS

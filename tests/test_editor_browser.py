@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import REPO, copy_demo
+from helpers import REPO, copy_demo
 from generator.editor.server import Editor
 from generator.privacy.photos import metadata_found
 from generator.problems import Problems

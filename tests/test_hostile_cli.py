@@ -25,6 +25,9 @@ ACCEPTED_IN_BUILD = [
     "activities/chinese-date.yml", "activities/month-only-date.yml", "activities/quoted-values-from-word.yml",
     "activities/hashtag-comment.yml", "activities/invisible-chars-in-key.yml", "activities/every-optional-empty.yml",
     "policies/cadence-fullwidth.yml", "resources/hours-fullwidth.yml", "summaries/fullwidth-counts.yml",
+    # teachers' phrasing (issue 15): built, with reminders
+    "activities/date-range-month-day.yml", "activities/participants-noun.yml", "activities/kind-traditional.yml",
+    "policies/cadence-range-words.yml", "policies/category-traditional.yml", "resources/hours-period-and-unstated.yml",
 ]
 
 
@@ -71,7 +74,7 @@ def place_corpus(root: Path) -> dict[str, str]:
             target = root / "schools" / GOOD / kind / ("2023-2024-2.yml" if kind == "summaries" else name)
         else:
             continue
-        if refused(rel) and kind == "summaries" and any(": left_behind:" in e for e in EXPECTED[rel]):
+        if refused(rel) and kind == "summaries" and any(": left_behind:" in e and "应等于" in e for e in EXPECTED[rel]):
             target = target.with_name("2023-2024-2.yml")  # loads, then fails a cross-field check
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CORPUS / rel, target)

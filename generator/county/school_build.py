@@ -18,7 +18,7 @@ from generator.privacy.output_gate import check_output
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
-from generator.records.load import County, SchoolRecords, load_bureau, load_school
+from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
 from generator.site.mkdocs_build import build_site
 from generator.site.render import Layout, render_school
 from generator.site.views import school_site
@@ -56,7 +56,8 @@ def prepare(settings: BuildSettings) -> BuildContext:
     settings = settings.resolved()
     problems = Problems()
     bureau = load_bureau(settings.root, problems)
-    county = County(root=settings.root, bureau=bureau, problems=problems, schools=[])
+    shared = load_shared(settings.root, problems, schools={f.name for f in school_folders(settings.root, Problems())})
+    county = County(root=settings.root, bureau=bureau, problems=problems, schools=[], shared=shared)
     return BuildContext(settings, Layout.for_root(settings.root, settings.work), county)
 
 
@@ -68,8 +69,10 @@ def today_window(records: SchoolRecords, today: date) -> tuple[date, date]:
     date or the day after; with no dated content at all the site is dated today itself."""
     marks: set[date] = set()
     for item in records.activities:
-        first = item.record.date.first_day
-        marks.update((first, first + timedelta(days=1)))
+        for when in (item.record.date, item.record.end_date):  # an activity over several days ends too
+            if when is not None:
+                first = when.first_day
+                marks.update((first, first + timedelta(days=1)))
     school = records.school.record if records.school else None
     if (school is None or school.updated is None) and not any(m <= today for m in marks):
         return today, today + timedelta(days=1)

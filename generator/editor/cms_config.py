@@ -23,6 +23,7 @@ COLLECTIONS = {
     "resources": ("关爱阵地", "name", "{{kind}}：{{name}}", "zhendi-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
     "summaries": ("学期统计", "term", "{{term}}", "{{fields.term}}"),
     "letters": ("给家长的信", "title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-xin-{{hour}}{{minute}}{{second}}"),
+    "programmes": ("关爱项目", "name", "{{name}}", "xiangmu-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
 }
 SORT = {"activities": "date", "letters": "date", "summaries": "term"}  # newest first
 SCHOOL_FILE = ("school", "学校信息", "school.yml")

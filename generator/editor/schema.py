@@ -13,11 +13,12 @@ from generator.records.kinds import MODELS as RECORD_DIRS
 
 # file name of each kind's schema (schemas/<kind>.schema.json) → the model
 SINGULAR = {"activities": "activity", "policies": "policy", "resources": "resource", "summaries": "summary",
-            "letters": "letter"}
+            "letters": "letter", "programmes": "programme"}
 KINDS: dict[str, type] = {"school": models.School, "bureau": models.Bureau}
 KINDS.update({SINGULAR[folder]: model for folder, model in RECORD_DIRS.items()})
 TITLES = {"school": "学校信息", "bureau": "教育局信息", "activity": "活动", "policy": "关爱制度",
-          "resource": "关爱阵地", "summary": "学期统计", "letter": "给家长的信"}
+          "resource": "关爱阵地", "summary": "学期统计", "letter": "给家长的信",
+          "programme": "关爱项目"}
 SCHEMA_DIR = "schemas"
 
 

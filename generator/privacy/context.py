@@ -42,7 +42,8 @@ def _school_numbers(records: SchoolRecords) -> list[str]:
         return []
     record = records.school.record
     numbers = [record.family_phone.number] + [c.phone for c in record.contacts]
-    return numbers + [r.record.contact.phone for r in records.resources if r.record.contact]
+    resources = list(records.resources) + list(records.shared_resources)
+    return numbers + [r.record.contact.phone for r in resources if r.record.contact]
 
 
 def declared_phones(county: County, records: Optional[SchoolRecords] = None) -> frozenset[str]:
@@ -64,7 +65,9 @@ def _known_places(county: County, records: SchoolRecords) -> tuple[str, ...]:
     if records.school is not None:
         s = records.school.record
         known += [s.name, s.township, s.address, s.family_phone.location or ""] + [c.role for c in s.contacts]
-    known += [r.record.name for r in records.resources] + [r.record.location for r in records.resources]
+    resources = list(records.resources) + list(records.shared_resources)
+    known += [r.record.name for r in resources] + [r.record.location for r in resources]
+    known += [r.record.operator for r in records.shared_resources]
     return tuple(sorted({k for k in known if k}))
 
 

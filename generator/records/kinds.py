@@ -26,6 +26,7 @@ class RecordKind:
     starter: Optional[str] = None  # starter file in starter_files/ for `careportal new`
     page: Optional[str] = None  # the site's section for its records (see site/urls.py)
     check: Optional[Callable] = None  # cross-field checks of one record (rules.py)
+    check_in_school: Optional[Callable] = None  # checks of one record against the school's others (rules.py)
     check_all: Optional[Callable] = None  # checks across the kind's records (rules.py)
 
 
@@ -34,7 +35,7 @@ SCHOOL = RecordKind("school.yml", models.School, "学校信息", lambda item: it
 
 KINDS: tuple[RecordKind, ...] = (
     RecordKind("activities", models.Activity, "活动", lambda item: (item.record.date.sort_key, item.slug),
-               newest_first=True, starter="activity.yml", page="news"),
+               newest_first=True, starter="activity.yml", page="news", check_in_school=rules.check_activity),
     RecordKind("policies", models.Policy, "关爱制度", lambda item: item.slug, page="policies"),
     RecordKind("resources", models.Resource, "关爱阵地",
                lambda item: (list(models.ResourceKind).index(item.record.kind), item.slug),
@@ -43,6 +44,15 @@ KINDS: tuple[RecordKind, ...] = (
                page="data", check=rules.check_summary, check_all=rules.check_terms_unique),
     RecordKind("letters", models.Letter, "给家长的信", lambda item: (item.record.date, item.slug), newest_first=True,
                starter="letter.yml", page="letters", check=rules.check_letter),
+    RecordKind("programmes", models.Programme, "关爱项目", lambda item: item.slug, page="programmes"),
+)
+
+# Records the bureau writes once for the county (content/<folder>/*.yml) and schools use: programmes
+# such as 九个一, and rooms several schools share (a township's 留守流动儿童活动室).
+SHARED_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("programmes", models.Programme, "全县关爱项目", lambda item: item.slug, page="programmes"),
+    RecordKind("resources", models.SharedResource, "多校共用的关爱阵地", lambda item: item.slug, page="resources",
+               check=rules.check_resource),
 )
 
 BY_FOLDER = {kind.folder: kind for kind in KINDS}

@@ -20,10 +20,10 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.records import kinds, models, rules
+from generator.records import kinds, models, phrasing, rules
 from generator.records.loaded import Loaded
 from generator.problems import ContentError, Problem, Problems, Severity
-from generator.records.source import read
+from generator.records.source import Document, read
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -41,7 +41,18 @@ class SchoolRecords:
     resources: list[Loaded[models.Resource]] = field(default_factory=list)
     summaries: list[Loaded[models.TermSummary]] = field(default_factory=list)
     letters: list[Loaded[models.Letter]] = field(default_factory=list)
+    programmes: list[Loaded[models.Programme]] = field(default_factory=list)  # the school's own
+    county_programmes: list[Loaded[models.Programme]] = field(default_factory=list)  # content/programmes
+    shared_resources: list[Loaded[models.SharedResource]] = field(default_factory=list)  # serving this school
     problems: Problems = field(default_factory=Problems)
+
+    def programme(self, name: str) -> Optional[Loaded[models.Programme]]:
+        """The programme an activity names: the school's own first, then the county's."""
+        wanted = phrasing.simplified(name.strip())
+        for item in self.programmes + self.county_programmes:
+            if phrasing.simplified(item.record.name) == wanted:
+                return item
+        return None
 
     @property
     def ok(self) -> bool:
@@ -52,8 +63,10 @@ class SchoolRecords:
         return getattr(self, kind.folder)
 
     def all_records(self) -> list[Loaded]:
-        """school.yml, then every record of every kind, in the registry's order."""
-        return ([self.school] if self.school else []) + [item for kind in kinds.KINDS for item in self.of(kind)]
+        """school.yml, then every record of every kind, in the registry's order, then the county's
+        records this school's site shows (its programmes and the shared places serving it)."""
+        return (([self.school] if self.school else []) + [item for kind in kinds.KINDS for item in self.of(kind)]
+                + list(self.county_programmes) + list(self.shared_resources))
 
     def files(self) -> list[Path]:
         """Every input file this school's site depends on (records and photos)."""
@@ -66,11 +79,20 @@ class SchoolRecords:
 
 
 @dataclass
+class Shared:
+    """The county's records used by several schools: programmes and shared places."""
+
+    programmes: list[Loaded[models.Programme]] = field(default_factory=list)
+    resources: list[Loaded[models.SharedResource]] = field(default_factory=list)
+
+
+@dataclass
 class County:
     root: Path
     bureau: Optional[Loaded[models.Bureau]]
     problems: Problems  # problems of bureau-wide records and of the schools/ folder itself
     schools: list[SchoolRecords]
+    shared: Shared = field(default_factory=Shared)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +243,8 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
         problems.add(Problem(display, 1, "", "文件内容应该是一组“字段: 内容”，每行一个字段"))
         return None
     try:
-        record = model.model_validate(_without_empty(doc.data))
+        with phrasing.collecting() as notes:
+            record = model.model_validate(_without_empty(doc.data))
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
@@ -229,9 +252,42 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
             if error["type"] == "missing" and loc in doc.lines:  # written, but left empty
                 label = models.FIELD_LABELS.get(str(loc[-1]), "")
                 message = f"“{loc[-1]}”{'（' + label + '）' if label else ''}是必填项，不能空着，请填写内容"
+            if loc and loc[0] == "end_date" and ("end_date",) not in doc.lines:  # split from a range in `date`
+                loc = ("date",) + loc[1:]
             problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), message))
         return None
+    placed = sorted(((doc.line_of(where), where, found) for found in notes for where in [_note_path(doc, found)]),
+                    key=lambda item: item[0])
+    for line, where, found in placed:
+        problems.add(Problem(display, line, _loc_text(where), found.message, Severity.WARNING))
     return Loaded(record=record, slug=path.stem, path=display, doc=doc)
+
+
+def _scalars(data, path: tuple = ()):
+    """Every (path, text) of a document, in file order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _scalars(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _scalars(value, path + (index,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _note_path(doc: Document, found: phrasing.Note) -> tuple:
+    """Where a reminder belongs: the value as written (under the named key when several are equal),
+    else the first key of that name."""
+    scalars = list(_scalars(doc.data))
+    for wanted in ((lambda p, v: v == found.raw and (found.key is None or p[-1] == found.key)),
+                   (lambda p, v: v == found.raw),
+                   (lambda p, v: found.key is not None and p and p[-1] == found.key)):
+        for path, value in scalars:
+            if path and wanted(path, value):
+                return path
+    if found.key and (found.key,) in doc.lines:
+        return (found.key,)
+    return ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,15 +437,59 @@ def load_school(root: Path, folder: Path, only: Optional[tuple[str, ...]] = None
             item = load_record(root, path, kind.model, problems)
             if item is not None:
                 bucket.append(item)
+    shared = load_shared(root, Problems(), only_for=records.slug)  # problems reported once, for the county
+    records.county_programmes = shared.programmes
+    records.shared_resources = shared.resources
     for kind in kinds.KINDS:
         bucket = records.of(kind)
         if kind.check is not None:
             for item in bucket:
                 kind.check(item, problems)
+        if kind.check_in_school is not None:
+            for item in bucket:
+                kind.check_in_school(item, records, problems)
         if kind.check_all is not None:
             kind.check_all(bucket, problems)
         bucket.sort(key=kind.sort_key, reverse=kind.newest_first)
     return records
+
+
+def load_shared(root: Path, problems: Problems, only_for: Optional[str] = None,
+                schools: Optional[set[str]] = None) -> Shared:
+    """content/programmes and content/resources; with `only_for`, the resources serving that school.
+    With `schools` (the folder names), a shared place naming a school that does not exist is an error."""
+    shared = Shared()
+    for kind in kinds.SHARED_KINDS:
+        name, model = kind.folder, kind.model
+        folder = root / "content" / name
+        if folder.is_symlink():
+            problems.add(Problem(_relative(root, folder) + "/", 0, "", "不允许使用符号链接（快捷方式），请放入真实文件夹"))
+            continue
+        if not folder.is_dir():
+            continue
+        bucket = getattr(shared, name)
+        for path in _record_files(root, folder, problems):
+            item = load_record(root, path, model, problems)
+            if item is not None:
+                bucket.append(item)
+    for item in shared.resources:
+        rules.check_resource(item, problems)
+        for index, slug in enumerate(item.record.schools):
+            if schools is not None and slug not in schools:
+                close = difflib.get_close_matches(slug, sorted(schools), n=1, cutoff=0.6)
+                hint = f"，是不是“{close[0]}”？" if close else "。请写学校文件夹的名字，例如 qingxi-zhongxin"
+                problems.add(Problem(item.path, item.line_of("schools", index), "schools",
+                                     f"没有名为“{slug}”的学校文件夹{hint}", Severity.WARNING))
+    names: dict[str, str] = {}
+    for item in shared.programmes:
+        if item.record.name in names:
+            problems.add(Problem(item.path, item.line_of("name"), "name", f"项目“{item.record.name}”已在 {names[item.record.name]} 里写过"))
+        names.setdefault(item.record.name, item.path)
+    if only_for is not None:
+        shared.resources = [r for r in shared.resources if only_for in r.record.schools]
+    for kind in kinds.SHARED_KINDS:
+        getattr(shared, kind.folder).sort(key=kind.sort_key, reverse=kind.newest_first)
+    return shared
 
 
 def _load_school_safely(root: Path, folder: Path) -> SchoolRecords:
@@ -414,5 +514,6 @@ def load_county(root: Path, only: Optional[list[str]] = None) -> County:
             if slug not in known:
                 problems.add(Problem(f"schools/{slug}/", 0, "", f"没有名为“{slug}”的学校文件夹"))
         folders = [f for f in folders if f.name in set(only)]
+    shared = load_shared(root, problems, schools={f.name for f in school_folders(root, Problems())})
     schools = [_load_school_safely(root, folder) for folder in folders]
-    return County(root=root, bureau=bureau, problems=problems, schools=schools)
+    return County(root=root, bureau=bureau, problems=problems, schools=schools, shared=shared)

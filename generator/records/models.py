@@ -15,8 +15,12 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
+
+from generator.records import phrasing
+from generator.records.festivals import NAMES as FESTIVAL_NAMES, festival_date
+from generator.records.phrasing import CHINESE_NUMERAL, note
 
 
 def _fail(message: str) -> PydanticCustomError:
@@ -68,7 +72,23 @@ def _to_bool(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_to_bool)]
 
-_UNIT_SUFFIX = re.compile(r"^([0-9]{1,12})\s*(?:人|名|次|场|个|对|所|间|台|套|本|件|位|户)?$")
+_UNIT = r"(?:人次|人|名|次|场|个|对|所|间|台|套|本|件|位|户|张|期|回)"
+# nouns that may follow a count, as in 42名同学 (read as the count; the noun is the reader's context)
+_NOUN = r"(?:留守儿童|留守学生|随迁子女|同学|学生|家长|儿童|孩子|幼儿|老师|教师|监护人|师生|志愿者|干部|民警)"
+_UNIT_SUFFIX = re.compile(r"^([0-9]{1,12})\s*" + _UNIT + "?$")
+_SPOKEN_COUNT = re.compile(r"^([0-9]{1,12}|" + CHINESE_NUMERAL + r")\s*(" + _UNIT + r"?)\s*(" + _NOUN + "?)$")
+
+
+def _spoken_count(value: str, text: str) -> Optional[int]:
+    """两次, 三场, 42名同学, 十二人: the number, with a reminder of the canonical form."""
+    match = _SPOKEN_COUNT.match(text)
+    if not match:
+        return None
+    n = phrasing.number(match.group(1))
+    if n is None:
+        return None
+    note(f"“{value}”已读作 {n}；标准写法是只写阿拉伯数字：{n}", value)
+    return n
 
 
 def _to_count(value: Any) -> Any:
@@ -76,8 +96,11 @@ def _to_count(value: Any) -> Any:
         text = _nfkc(value).replace(",", "")
         match = _UNIT_SUFFIX.match(text)
         if not match:
+            spoken = _spoken_count(value, text)
+            if spoken is not None:
+                return spoken
             if re.search(r"[零〇一二两三四五六七八九十百千万]", text):
-                raise _fail(f"“{value}” 请用阿拉伯数字，例如 30")
+                raise _fail(f"“{value}” 看不懂这个数，请用阿拉伯数字，例如 30")
             if re.fullmatch(r"[0-9]{13,}", text):
                 raise _fail(f"“{value}” 数字太大了，请检查")
             if re.search(r"^(约|大约|近|多|余)|(多|余|左右)(人|名|次)?$", text):
@@ -210,12 +233,84 @@ class PartialDate:
         return self.iso()
 
 
+def year_in_term(term: "Term", month: int) -> Optional[int]:
+    """The calendar year of a month inside a term: the autumn term runs from August to February,
+    the spring term from January to August. None when the month lies outside the term."""
+    if term.semester == 1:
+        return term.start_year if month >= 8 else (term.start_year + 1 if month <= 2 else None)
+    return term.start_year + 1 if month <= 8 else None
+
+
+_FESTIVAL = re.compile(r"^(?:([0-9]{4})\s*年\s*)?(" + "|".join(FESTIVAL_NAMES) + r")(?:当天|那天)?$")
+_MONTH_DAY = re.compile(r"^([0-9]{1,2})\s*月(?:\s*([0-9]{1,2})\s*[日号])?$")
+
+
+def _festival(value: str, text: str) -> Optional[PartialDate]:
+    match = _FESTIVAL.match(text)
+    if not match:
+        return None
+    name = match.group(2)
+    term = phrasing.recall("term")
+    if match.group(1):
+        years = [int(match.group(1))]
+    elif term is not None:
+        years = [term.start_year, term.start_year + 1]
+    else:
+        raise _fail(f"“{value}” 缺少年份：请写成 2026年{name}，或直接写日期，例如 2026-04-05")
+    found = []
+    for year in years:
+        when = festival_date(year, name)
+        if when and (match.group(1) or year_in_term(term, when.month) == year):
+            found.append(when)
+    if len(found) != 1:
+        if match.group(1):
+            raise _fail(f"“{value}” 算不出这一年的日期，请直接写日期，例如 {years[0]}-04-05")
+        example = festival_date(years[-1], name) or date(years[-1], 1, 1)
+        raise _fail(f"“{value}” 不在{term.chinese()}内，请写上年份，例如 {example.year}年{name}，"
+                    f"或直接写日期 {example.isoformat()}")
+    when = found[0]
+    note(f"“{value}”已读作 {when.year}年{when.month}月{when.day}日（{name}）；以后可直接写 {when.isoformat()}", value)
+    return PartialDate(when.year, when.month, when.day)
+
+
+def _month_day(value: str, text: str) -> Optional[PartialDate]:
+    """12月31日 inside a record with a term: the year comes from the term."""
+    match = _MONTH_DAY.match(text)
+    term = phrasing.recall("term")
+    if not match or term is None:
+        return None
+    month = int(match.group(1))
+    day = int(match.group(2)) if match.group(2) else None
+    if not 1 <= month <= 12:
+        return None
+    year = year_in_term(term, month)
+    if year is None:
+        guess = term.start_year + 1 if term.semester == 1 else term.start_year
+        raise _fail(f"“{value}” 不在{term.chinese()}内（这个学期是{_term_months(term)}），请写上年份，例如 {guess}年{month}月{day or 1}日")
+    try:
+        date(year, month, day or 1)
+    except ValueError:
+        raise _fail(f"“{value}” 不是真实的日期：{year}年{month}月没有{day}日") from None
+    found = PartialDate(year, month, day)
+    note(f"“{value}”按学期{term.code}读作 {found.chinese()}；标准写法：{found.iso()}", value)
+    return found
+
+
+def _term_months(term: "Term") -> str:
+    if term.semester == 1:
+        return f"{term.start_year}年8月至{term.start_year + 1}年2月"
+    return f"{term.start_year + 1}年1月至8月"
+
+
 def _to_partial_date(value: Any) -> Any:
     if isinstance(value, PartialDate):
         return value
     if not isinstance(value, str):
         raise _fail(f"这里应该是一个日期。{_DATE_HINT}")
     text = _nfkc(value).replace("—", "-").replace("–", "-")
+    spoken = _festival(value, phrasing.simplified(text)) or _month_day(value, text)
+    if spoken is not None:
+        return spoken
     weekday = _WEEKDAY_SUFFIX.search(text)
     if weekday:
         text = text[: weekday.start()]
@@ -299,11 +394,29 @@ def to_term(value: Any) -> Any:
 TermCode = Annotated[Term, BeforeValidator(to_term)]
 
 
+def _choice_reader(enum, aliases: Optional[dict[str, str]] = None):
+    values = {member.value for member in enum}
+
+    def read(value: Any) -> Any:
+        text = _nfkc(value)
+        if not isinstance(text, str) or text in values:
+            return text
+        folded = phrasing.simplified(text)
+        folded = (aliases or {}).get(folded, folded)
+        if folded in values:
+            note(f"“{value}”已读作“{folded}”；标准写法：{folded}", value)
+            return folded
+        return text
+
+    return read
+
+
 class _ChoiceOf:
-    """`Choice[SomeEnum]`: an enumeration written as staff type it (full-width, in “quotes”)."""
+    """`Choice[SomeEnum]`: an enumeration written as staff type it (full-width, in “quotes”, or in
+    Traditional script, folded to Simplified with a reminder)."""
 
     def __class_getitem__(cls, enum):
-        return Annotated[enum, BeforeValidator(_nfkc)]
+        return Annotated[enum, BeforeValidator(_choice_reader(enum))]
 
 
 Choice = _ChoiceOf
@@ -461,6 +574,10 @@ def _to_days(value: Any) -> Any:
     """`周一至周五`, `周一、周三` or a YAML list of days."""
     if isinstance(value, str):
         text = _nfkc(value)
+        if phrasing.simplified(text) != text:
+            folded = phrasing.simplified(text)
+            note(f"“{value}”已读作“{folded}”（简体）；标准写法：{folded}", value)
+            text = folded
         for long, short in _DAY_ALIASES.items():
             text = text.replace(long, short)
         names = [d.value for d in Weekday]
@@ -476,17 +593,49 @@ def _to_days(value: Any) -> Any:
             return parts
         raise _fail(f"“{value}” 不是有效的星期，应写成“周一至周五”或“周一、周三”")
     if isinstance(value, list):
-        return [_DAY_ALIASES.get(_nfkc(v), _nfkc(v)) if isinstance(v, str) else v for v in value]
+        days = []
+        for v in value:
+            if isinstance(v, str):
+                text = phrasing.simplified(_nfkc(v))
+                if text != _nfkc(v):
+                    note(f"“{v}”已读作“{text}”（简体）；标准写法：{text}", v)
+                v = _DAY_ALIASES.get(text, text)
+            days.append(v)
+        return days
     return value
 
 
 class WeeklyHours(Record):
-    """Opening hours on some days of the week, e.g. 周一至周五 12:00—13:30."""
+    """Opening hours on some days of the week, e.g. 周一至周五 12:00—13:30, or a part of the day
+    when the clock times are not known (period: 中午), optionally with times as well."""
 
     days: Annotated[list[Weekday], BeforeValidator(_to_days), Field(min_length=1)]
-    start: Time
-    end: Time
+    start: Optional[Time] = None
+    end: Optional[Time] = None
+    period: Optional[ShortText] = None  # 中午 / 下午课后
     note: Optional[ShortText] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period_in_start(cls, data: Any) -> Any:
+        """`start: 中午` (a part of the day where a clock time goes) → period: 中午."""
+        if isinstance(data, dict) and isinstance(data.get("start"), str) and data.get("period") is None:
+            data_start = data["start"]
+            text = _nfkc(data_start)
+            if phrasing.PERIOD.match(phrasing.simplified(text)) and data.get("end") in (None, ""):
+                data = {k: v for k, v in data.items() if k not in {"start", "end"}}
+                data["period"] = phrasing.simplified(text)
+                note(f"“{text}”已读作开放时段“{data['period']}”（没有具体钟点）；标准写法：period: {data['period']}"
+                     "，知道钟点时再写 start 和 end", data_start, "start")
+        return data
+
+    @model_validator(mode="after")
+    def _times_or_period(self) -> "WeeklyHours":
+        if (self.start is None) != (self.end is None):
+            raise _fail("开始时间 start 和结束时间 end 要一起写；不知道钟点时请写时段，例如 period: 中午")
+        if self.start is None and self.period is None:
+            raise _fail("请写开放时间：start: \"12:00\" 和 end: \"13:30\"，或者时段，例如 period: 中午")
+        return self
 
 
 class Contact(Record):
@@ -520,21 +669,40 @@ class LeadingGroup(Record):
     meets: Optional[ShortText] = None  # e.g. 每月召开一次工作会议
 
 
+_PARTICIPANTS = re.compile(r"^(约|大约)?\s*([0-9]{1,12}|" + CHINESE_NUMERAL + r")\s*(多|余)?\s*(人次|人|名|位|个)?\s*("
+                           + _NOUN + r")?$")
+
+
 def _to_participants(value: Any) -> Any:
-    """`约40`, `40多人`, `40余名`, `40` or a mapping {count, qualifier, group}."""
+    """`约40`, `40多人`, `40余名`, `40`, `42名同学`, `300余人次`, `四十多人` or a mapping
+    {count, qualifier, unit, group}."""
     if isinstance(value, str):
-        text = _nfkc(value)
-        match = re.match(r"^(约)?\s*(\d+)\s*(多|余)?\s*(?:人|名)?$", text)
-        if not match or (match.group(1) and match.group(3)):
-            raise _fail(f"“{value}” 看不懂，应写成 40、约40、40多 或 40余")
-        qualifier = match.group(1) or match.group(3)
-        return {"count": match.group(2), "qualifier": qualifier}
+        text = _nfkc(value).replace(",", "")
+        match = _PARTICIPANTS.match(text)
+        n = phrasing.number(match.group(2)) if match else None
+        if not match or n is None or (match.group(1) and match.group(3)):
+            raise _fail(f"“{value}” 看不懂，应写成 40、约40、40多、40余、42名同学 或 300余人次")
+        qualifier = "约" if match.group(1) else match.group(3)
+        unit = "人次" if match.group(4) == "人次" else None
+        group = match.group(5)
+        read = {"count": str(n), "qualifier": qualifier, "unit": unit, "group": group}
+        if group or not match.group(2).isdigit():
+            shown = f"{'约' if qualifier == '约' else ''}{n}{qualifier if qualifier in ('多', '余') else ''}{unit or ''}"
+            canonical = f"participants: {shown}" + (f"（要写明对象时，写成 count: {n} 和 group: {group} 两行）" if group else "")
+            note(f"“{value}”已读作 {shown}{'' if unit else '人'}{'（' + group + '）' if group else ''}；标准写法：{canonical}", value)
+        return {k: v for k, v in read.items() if v is not None}
     return value
+
+
+class ParticipantUnit(str, Enum):
+    PERSONS = "人"
+    ATTENDANCES = "人次"  # the same person counted once per session
 
 
 class Participants(Record):
     count: Count
     qualifier: Optional[Choice[Qualifier]] = None
+    unit: Optional[Choice[ParticipantUnit]] = None
     group: Optional[ShortText] = None  # 留守儿童 / 全体学生 / 监护人
 
 
@@ -591,9 +759,58 @@ class School(Record):
     updated: Optional[FullDate] = None
 
 
+_RANGE_SEP = r"\s*(?:—+|–|-{1,2}|~|～|至|到)\s*"
+_DATE_RANGE = re.compile(r"^(.+?[日号]|[0-9]{4}([-/.])[0-9]{1,2}\2[0-9]{1,2})" + _RANGE_SEP + r"(.+)$")
+_END_DAY = re.compile(r"^([0-9]{1,2})\s*[日号]?$")
+_END_MONTH_DAY = re.compile(r"^([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]$")
+
+
+def _split_date_range(value: str) -> Optional[tuple[str, str]]:
+    """`10月1日—7日`, `2026年10月1日至10月7日`, `2026-10-01至2026-10-07` → (start, end) in ISO
+    form; None when `value` is not a range (a single date, which the date type reads)."""
+    text = _nfkc(value)
+    match = _DATE_RANGE.match(text)
+    if not match or _TERM.match(text):
+        return None
+    left, right = match.group(1), match.group(3).strip()
+    with phrasing.quiet():
+        try:
+            start = _to_partial_date(left)
+        except PydanticCustomError:
+            return None
+        if start.day is None:
+            return None
+        day, month_day = _END_DAY.match(right), _END_MONTH_DAY.match(right)
+        if day or month_day:
+            month = int(month_day.group(1)) if month_day else start.month
+            end = PartialDate(start.year + (month < start.month), month, int((month_day or day).group(2 if month_day else 1)))
+            try:
+                end.first_day
+            except ValueError:
+                return None
+        else:
+            try:
+                end = _to_partial_date(right)
+            except PydanticCustomError:
+                return None
+    return start.iso(), end.iso() if end.day else end.iso()
+
+
+def date_range_text(start: PartialDate, end: Optional[PartialDate]) -> str:
+    """2026年10月1日至7日; 2026年9月30日至10月7日; 2026年12月30日至2027年1月2日."""
+    if end is None or end.day is None or end == start:
+        return start.chinese()
+    if end.year != start.year:
+        return f"{start.chinese()}至{end.chinese()}"
+    if end.month != start.month:
+        return f"{start.chinese()}至{end.month}月{end.day}日"
+    return f"{start.chinese()}至{end.day}日"
+
+
 class Activity(Record):
     title: ShortText
     date: DateOrMonth
+    end_date: Optional[DateOrMonth] = None  # the last day of an activity over several days
     time: Optional[Time] = None
     location: Optional[ShortText] = None
     kind: Choice[ActivityKind]
@@ -601,10 +818,31 @@ class Activity(Record):
     participants: Optional[Annotated[Participants, BeforeValidator(_to_participants)]] = None
     organizer: Optional[ShortText] = None
     partners: list[ShortText] = Field(default_factory=list)
-    programme: Optional[ShortText] = None  # e.g. 九个一
+    programme: Optional[ShortText] = None  # e.g. 九个一 (a programme record's name, or free text)
+    programme_part: Optional[ShortText] = None  # the part it fulfils: its number (3, 第三条) or its title
     summary: MediumText
     body: LongText = ""
     photos: list[Photo] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_term_and_range(cls, data: Any) -> Any:
+        """The term fixes the year of a month-day date; a date range is split into date and end_date."""
+        if not isinstance(data, dict):
+            return data
+        try:
+            phrasing.remember("term", to_term(data.get("term")))
+        except PydanticCustomError:
+            pass  # reported on the term's own line
+        written = data.get("date")
+        if isinstance(written, str) and data.get("end_date") is None:
+            found = _split_date_range(written)
+            if found is not None:
+                start, end = PartialDate(*map(int, found[0].split("-"))), PartialDate(*map(int, found[1].split("-")))
+                note(f"“{written}”已读作 {date_range_text(start, end)}；标准写法：date: {found[0]} 和 end_date: {found[1]}",
+                     written, "date")
+                data = {**data, "date": found[0], "end_date": found[1]}
+        return data
 
 
 class Letter(Record):
@@ -619,14 +857,59 @@ class Letter(Record):
     signed: ShortText  # 落款: the school or one of its offices
 
 
+_PER_ALIASES = {"日": "天", "二周": "两周", "双周": "两周", "半月": "两周", "星期": "周", "礼拜": "周", "个月": "月",
+                "学年": "年", "年度": "年", "半学年": "半年"}
+
+
+def _to_per(value: Any) -> Any:
+    """`两周`, and as staff write it: `每两周`, `每学期`, `每个月`, `每星期` (with a reminder)."""
+    text = _nfkc(value)
+    if not isinstance(text, str):
+        return text
+    read = phrasing.simplified(text)
+    read = read[1:] if read.startswith("每") and len(read) > 1 else read
+    read = _PER_ALIASES.get(read, read)
+    if read not in {p.value for p in CadencePer}:
+        return text  # refused as written
+    if read != text:
+        note(f"“{value}”已读作“每{read}”；标准写法：per: {read}（句子里会自动加“每”）", value, "per")
+    return read
+
+
+_COUNT_RANGE = re.compile(r"^([0-9]{1,3}|" + CHINESE_NUMERAL + r")" + _RANGE_SEP + r"([0-9]{1,3}|" + CHINESE_NUMERAL
+                          + r")\s*(?:次|回|场|封|个)?$")
+
+
 class Cadence(Record):
-    """How often a policy is carried out, rendered as a sentence."""
+    """How often a policy is carried out, rendered as a sentence (每学期一至两次 for a range)."""
 
     action: ShortText  # e.g. 与每名留守儿童谈心
     count: Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]
-    per: Choice[CadencePer]
+    count_max: Optional[Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]] = None
+    per: Annotated[CadencePer, BeforeValidator(_to_per)]
     at_least: YesNo = True
     windows: list[Choice[TermWindow]] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_range(cls, data: Any) -> Any:
+        """`count: 1-2` or `count: 一至两次` → count 1 and count_max 2."""
+        if isinstance(data, dict) and isinstance(data.get("count"), str) and data.get("count_max") is None:
+            written = data["count"]
+            match = _COUNT_RANGE.match(_nfkc(written))
+            if match:
+                low, high = phrasing.number(match.group(1)), phrasing.number(match.group(2))
+                if low is not None and high is not None:
+                    if not re.fullmatch(r"[0-9]+\s*-\s*[0-9]+", _nfkc(written)):
+                        note(f"“{written}”已读作 {low} 至 {high} 次；标准写法：count: {low}-{high}", written, "count")
+                    data = {**data, "count": str(low), "count_max": str(high)}
+        return data
+
+    @model_validator(mode="after")
+    def _range_order(self) -> "Cadence":
+        if self.count_max is not None and self.count_max <= self.count:
+            raise _fail(f"次数范围 {self.count}-{self.count_max} 不对：后一个数要比前一个大；只有一个次数时写 count: {self.count}")
+        return self
 
 
 class Policy(Record):
@@ -642,6 +925,19 @@ class Policy(Record):
 class EquipmentItem(Record):
     item: ShortText
     quantity: Optional[Count] = None
+    quantity_unstated: YesNo = False  # 若干: there is some, the number is not stated
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unstated(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("quantity"), str):
+            written = data["quantity"]
+            if phrasing.simplified(_nfkc(written)) in phrasing.UNSTATED_QUANTITY:
+                note(f"“{written}”已读作“数量未写明”，网站上显示“若干”；知道数量时请写数字，例如 quantity: 20",
+                     written, "quantity")
+                data = {k: v for k, v in data.items() if k != "quantity"}
+                data["quantity_unstated"] = "是"
+        return data
 
 
 class Resource(Record):
@@ -658,16 +954,108 @@ class Resource(Record):
     body: LongText = ""
 
 
+class SharedResource(Resource):
+    """A place run by the county, a township or the 妇联 and used by several schools
+    (content/resources/*.yml): defined once, shown on each school's 关爱阵地 pages and the portal."""
+
+    operator: ShortText  # 青溪镇人民政府 / 县妇联
+    schools: Annotated[list[ShortText], Field(min_length=1)]  # the folder names of the schools it serves
+
+
+def _to_part(value: Any) -> Any:
+    """A part written as one sentence (`- 每月与留守儿童谈心一次`) or as {title, text, cadence, audience}."""
+    return {"title": value} if isinstance(value, str) else value
+
+
+class ProgrammePart(Record):
+    title: ShortText  # 一次家访 / 每月与留守儿童谈心一次
+    text: Optional[MediumText] = None  # the commitment in full
+    cadence: Optional[ShortText] = None  # 每学期一次
+    audience: Optional[ShortText] = None  # 班主任 / 家长
+
+
+class Programme(Record):
+    """A named programme with numbered parts (九个一, 三个一, 四个一, 三个优先, 五统一, 三结合): the
+    bureau's in content/programmes/, a school's own in schools/<slug>/programmes/. Activities
+    name it (programme) and the part they fulfil (programme_part)."""
+
+    name: ShortText
+    summary: MediumText
+    by: Optional[ShortText] = None  # who set it: 县教育局 / 县妇联 / 本校
+    parts: Annotated[list[Annotated[ProgrammePart, BeforeValidator(_to_part)]], Field(min_length=1, max_length=30)]
+    body: LongText = ""
+
+    def part(self, written: str) -> Optional[int]:
+        """The 1-based number of the part an activity names: 3, 第三条, （三）, or its title."""
+        text = _nfkc(written)
+        bare = re.sub(r"^第\s*|\s*[条项个点]$|^[(（]|[)）]$", "", text).strip()
+        n = phrasing.number(bare)
+        if n is not None:
+            return n if 1 <= n <= len(self.parts) else None
+        folded = phrasing.simplified(text)
+        for index, part in enumerate(self.parts, start=1):
+            if folded in {part.title, phrasing.simplified(part.title)}:
+                return index
+        return None
+
+
 class GradeBand(Record):
     band: ShortText  # 1—3年级 / 4—6年级 / 初中 / 幼儿园
     count: Count
 
 
+_SHARE = re.compile(r"^(?:占|约占|占比)?\s*([0-9]{1,3}(?:\.[0-9]{1,3})?)\s*[%％]$")
+
+
 class LeftBehindCounts(Record):
-    total: Count
+    """`total` is the count; a source that states a share (留守儿童占79%) may give `share` instead,
+    converted to a count against the summary's students_total (rounded, with a reminder)."""
+
+    total: Optional[Count] = None
+    share: Optional[Rate] = None  # percent of students_total
     both_parents_away: Optional[Count] = None
     one_parent_away: Optional[Count] = None
     by_grade_band: list[GradeBand] = Field(default_factory=list)
+
+    _derived: bool = PrivateAttr(default=False)
+
+    @property
+    def derived(self) -> bool:
+        """The total was converted from the share, not written."""
+        return self._derived
+
+    @model_validator(mode="before")
+    @classmethod
+    def _share_in_total(cls, data: Any) -> Any:
+        """`total: 占79%` → share: 79 (and `share: 占79%` → 79)."""
+        if isinstance(data, dict) and isinstance(data.get("share"), str):
+            match = _SHARE.match(_nfkc(data["share"]))
+            if match:
+                data = {**data, "share": match.group(1)}
+        if isinstance(data, dict) and isinstance(data.get("total"), str) and data.get("share") is None:
+            match = _SHARE.match(_nfkc(data["total"]))
+            if match:
+                data = {**data, "share": match.group(1)}
+                phrasing.remember("share_written", (data.pop("total"), "total"))
+        return data
+
+    @model_validator(mode="after")
+    def _count_from_share(self) -> "LeftBehindCounts":
+        if self.total is not None:
+            return self
+        if self.share is None:
+            raise _fail("缺少留守儿童人数 total，请补上（例如 total: 320）；来源只给了比例时写 share: 79%")
+        students = phrasing.recall("students")
+        if students is None:
+            raise _fail(f"写了比例 share（{self.share:g}%）就要写在校学生总数 students_total，才能算出人数；"
+                        "或者直接写人数 total")
+        total = int(students * self.share / 100 + 0.5)
+        written, key = phrasing.recall("share_written") or (None, "share")
+        note(f"留守儿童占{self.share:g}%，按在校学生总数{students}人折算为{total}人（四舍五入），网站上显示“{total}人（占{self.share:g}%）”；"
+             f"知道确切人数时请直接写 total: {total}", written if written is not None else f"{self.share:g}", key)
+        converted = self.model_copy(update={"total": total})
+        converted._derived = True
+        return converted
 
 
 class Rates(Record):
@@ -703,6 +1091,19 @@ class SensitiveCount(Record):
 class TermSummary(Record):
     term: TermCode
     students_total: Optional[Count] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_students(cls, data: Any) -> Any:
+        """left_behind.share is converted against students_total."""
+        if isinstance(data, dict) and data.get("students_total") is not None:
+            with phrasing.quiet():
+                try:
+                    phrasing.remember("students", _to_count(data["students_total"]))
+                except PydanticCustomError:
+                    pass  # reported on its own line
+        return data
+
     left_behind: LeftBehindCounts
     migrant_total: Optional[Count] = None  # 随迁子女
     rates: Rates = Field(default_factory=Rates)
@@ -725,4 +1126,7 @@ FIELD_LABELS = {
     "contacts": "联系电话", "leading_group": "领导小组", "staff_names": "可公开的教职工姓名",
     "phone": "电话", "role": "岗位", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
     "audience": "写给谁", "greeting": "称呼", "asks": "请家长做到的事", "signed": "落款",
+    "end_date": "结束日期", "period": "时段", "count_max": "最多次数", "per": "每（周期）",
+    "share": "比例", "programme_part": "完成项目的第几条", "parts": "各条内容", "operator": "运营单位",
+    "schools": "服务的学校", "quantity": "数量", "quantity_unstated": "数量未写明",
 }

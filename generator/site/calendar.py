@@ -1,15 +1,16 @@
 """A school's upcoming activities and meetings as an iCalendar file (RFC 5545).
 
 Times are local to the school (TZID=Asia/Shanghai, with the VTIMEZONE block calendars need);
-an activity without a time is an all-day event, and one dated by month only is left out (it has
-no day to put in a calendar; the HTML list still shows it). Each event's UID is derived from the
+an activity without a time is an all-day event, one over several days an all-day event spanning
+them (DTEND is the day after its last day, RFC 5545 §3.6.1), and one dated by month only is left
+out (it has no day to put in a calendar; the HTML list still shows it). Each event's UID is derived from the
 school's folder name and the record's file name, so a subscribed calendar updates an event in place
 when its record changes instead of adding a duplicate.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,13 @@ def school_calendar(site: SchoolSite, text: Callable[[str], str] = str, site_url
         event.add("uid", event_uid(site, activity))
         event.add("dtstamp", stamp)
         day = date(activity.date.year, activity.date.month, activity.date.day)
-        if activity.time:
+        description = text(activity.summary)
+        if activity.end is not None and activity.end.day is not None:
+            event.add("dtstart", day)
+            event.add("dtend", activity.end.first_day + timedelta(days=1))
+            when = activity.date_text + (f"，{activity.time} 开始" if activity.time else "")
+            description = text(when) + "\n" + description
+        elif activity.time:
             hour, minute = (int(part) for part in activity.time.split(":"))
             event.add("dtstart", datetime.combine(day, time(hour, minute), tzinfo=zone))
         else:
@@ -58,7 +65,6 @@ def school_calendar(site: SchoolSite, text: Callable[[str], str] = str, site_url
         event.add("summary", text(activity.title))
         if activity.location:
             event.add("location", text(activity.location))
-        description = text(activity.summary)
         if base:
             event.add("url", base + activity.path)
             description += "\n" + base + activity.path

@@ -55,7 +55,7 @@ def _entry(a: ActivityView, base: Optional[str], prefix: str, key: str, author: 
     link = (base or "") + prefix + a.path
     return FeedEntry(
         id=_id(base, prefix + a.path, key), title=a.title, link=link,
-        updated=stamp(a.date.first_day, a.time), summary=a.summary,
+        updated=stamp(a.date.first_day, a.time), summary=f"{a.date_text}：{a.summary}" if a.end else a.summary,
         content_html=str(a.body_html) or None, author=author, category=a.kind,
     )
 

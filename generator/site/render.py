@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.site.calendar import school_calendar
 from generator.site.feeds import county_feed, school_feed
+from generator.site.hans import to_hans
 from generator.site.hant import to_hant, use_search_dictionary
 from generator import theme as theme_files
 from generator.ids import opaque
@@ -101,7 +102,7 @@ class Script:
     portal: str  # from this site's root to the county portal
 
 
-HANS = Script("zh-Hans", "zh", "zh_CN", "zh-CN", str, "", "zh-Hant", "繁體中文", "zh-Hant/", "../index.html")
+HANS = Script("zh-Hans", "zh", "zh_CN", "zh-CN", to_hans, "", "zh-Hant", "繁體中文", "zh-Hant/", "../index.html")
 HANT = Script("zh-Hant", "zh-Hant", "zh_TW", "zh-TW", to_hant, "zh-Hant/", "zh-Hans", "简体中文", "../", "../../index.html")
 
 # Interface words of the theme override (theme/overrides/main.html), in Simplified Chinese.
@@ -257,13 +258,15 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     pages += [(urls.activity_kind(g.slug), "news_kind.md.j2", {"group": g}) for g in site.kinds]
     pages += [(urls.activity(a.slug), "activity.md.j2", {"a": a}) for a in site.activities]
     pages += [(urls.policy(p.slug), "policy.md.j2", {"p": p}) for p in site.policies]
-    pages += [(urls.resource(r.slug), "resource.md.j2", {"r": r}) for r in site.resources]
+    pages += [(urls.from_url(r.path), "resource.md.j2", {"r": r}) for r in site.resources]
+    pages += [(urls.from_url(p.path), "programme.md.j2", {"p": p}) for p in site.programmes]
     if site.letters:
         pages += [(urls.LETTERS, "letters.md.j2", {})]
         pages += [(urls.letter(letter.slug), "letter.md.j2", {"letter": letter}) for letter in site.letters]
     for page, template, extra in pages:
         base = "../" * page.source.count("/")
-        _write(docs / page.source, env.get_template(template).render(site=site, base=base, **extra))
+        # text pasted from a Traditional document reads in Simplified here, as zh-Hant converts the other way
+        _write(docs / page.source, to_hans(env.get_template(template).render(site=site, base=base, **extra)))
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
     configs = []
@@ -290,12 +293,12 @@ def render_portal(portal: Portal, layout: Layout, target_dir: Path) -> list[str]
     share_square = f"{portal.site_url}{SHARE_IMAGES[1]}" if portal.site_url else None
     version = {f"{kind}_version": opaque(path.read_bytes(), 10) for kind, path in
                (("css", layout.theme / "portal" / "portal.css"), ("js", layout.theme / "assets" / "careportal.js"))}
-    _write(target_dir / "index.html", env.get_template("index.html.j2").render(
-        portal=portal, share=share, share_square=share_square, **version))
+    _write(target_dir / "index.html", to_hans(env.get_template("index.html.j2").render(
+        portal=portal, share=share, share_square=share_square, **version)))
     shutil.copyfile(layout.theme / "portal" / "portal.css", target_dir / "portal.css")
     shutil.copyfile(layout.theme / "assets" / "careportal.js", target_dir / "portal.js")
     for name in SHARE_IMAGES:
         shutil.copyfile(layout.theme / "assets" / name, target_dir / name)
     feed = environment(layout.theme, "feeds").get_template("atom.xml.j2")
-    _write(target_dir / urls.FEED, feed.render(feed=county_feed(portal), lang="zh-Hans"))
+    _write(target_dir / urls.FEED, to_hans(feed.render(feed=county_feed(portal), lang="zh-Hans")))
     return list(PORTAL_FILES)

@@ -63,6 +63,22 @@ def letter(slug: str) -> Page:
     return Page(f"letters/{slug}.md")
 
 
+def shared_resource(slug: str) -> Page:
+    """A place several schools share (content/resources/), on each school's site."""
+    return Page(f"resources/shared-{slug}.md")
+
+
+def programme(slug: str, county: bool = False) -> Page:
+    """A programme's page: the school's own, or the county's (`county-` only when the school has a
+    programme file of the same name)."""
+    return Page(f"programmes/{'county-' if county else ''}{slug}.md")
+
+
+def from_url(url: str) -> Page:
+    """The page published at `url` (a view's `path`)."""
+    return Page(url.removesuffix(".html") + ".md")
+
+
 def school_home(school_slug: str) -> str:
     """A school's home page, from the county portal (the portal is the parent of every school)."""
     return f"{school_slug}/{HOME.url}"

@@ -7,6 +7,8 @@ sanitised HTML. Templates only lay these out; they make no decisions of their ow
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +17,7 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from generator.records import models
+from generator.records import models, phrasing
 from generator.privacy.photos import PhotoView, photo_views
 from generator.records.load import County, Loaded, SchoolRecords
 from generator.site import urls
@@ -63,14 +65,24 @@ def days_text(days: list[models.Weekday]) -> str:
 @dataclass(frozen=True)
 class HoursRow:
     days: str
-    start: str
+    start: str  # "" when only a period is known
     end: str
     note: Optional[str]
     weekdays: tuple[int, ...]  # 0 = Monday, for the "open today" hint
+    period: Optional[str] = None  # 中午 / 下午课后
+
+    @property
+    def when(self) -> str:
+        """12:00—13:30; 中午（具体时间见公告）; 中午 12:00—13:30."""
+        times = f"{self.start}—{self.end}" if self.start else ""
+        if self.period and not times:
+            return f"{self.period}（具体时间见公告）"
+        return f"{self.period} {times}" if self.period else times
 
 
 def hours_rows(hours: list[models.WeeklyHours]) -> list[HoursRow]:
-    return [HoursRow(days_text(h.days), str(h.start), str(h.end), h.note, tuple(sorted({d.index for d in h.days})))
+    return [HoursRow(days_text(h.days), str(h.start) if h.start else "", str(h.end) if h.end else "", h.note,
+                     tuple(sorted({d.index for d in h.days})), h.period)
             for h in hours]
 
 
@@ -83,12 +95,18 @@ class DayHours:
     slots: list[str]  # "12:00—13:30", "18:00—20:00（亲情通话时段）"; empty when closed
 
 
+def _period_start(period: Optional[str]) -> str:
+    """Where a period without clock times goes in a day's list (中午 before 下午课后)."""
+    return next((start for word, start in sorted(phrasing.PERIOD_STARTS.items(), key=lambda i: -len(i[0]))
+                 if period and period.startswith(word)), "99")
+
+
 def week_of(rows: list[HoursRow]) -> list[DayHours]:
     names = [d.value for d in models.Weekday]
     week = []
     for index, name in enumerate(names):
-        slots = sorted((r.start, r.end, r.note) for r in rows if index in r.weekdays)
-        week.append(DayHours(index, name, [f"{s}—{e}" + (f"（{n}）" if n else "") for s, e, n in slots]))
+        slots = sorted((r.start or _period_start(r.period), r.when, r.note or "") for r in rows if index in r.weekdays)
+        week.append(DayHours(index, name, [w + (f"（{n}）" if n else "") for _, w, n in slots]))
     return week
 
 
@@ -119,12 +137,26 @@ class FamilyPhoneView:
 
 
 @dataclass(frozen=True)
+class ProgrammeLink:
+    """Which programme (and part) an activity fulfils, for its page."""
+
+    name: str
+    path: Optional[str]  # the programme's page, when the programme has a record
+    part: Optional[int] = None
+    part_title: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} · 第{self.part}条：{self.part_title}" if self.part else self.name
+
+
+@dataclass(frozen=True)
 class ActivityView:
     slug: str
     title: str
     nav_title: str
     date: models.PartialDate
-    date_text: str
+    date_text: str  # 2026年10月1日至7日 for an activity over several days
     date_iso: str
     time: Optional[str]
     location: Optional[str]
@@ -140,6 +172,13 @@ class ActivityView:
     path: str
     upcoming: bool
     photos: tuple[PhotoView, ...] = ()  # only photos with consent and faces (photos.photo_views)
+    end: Optional[models.PartialDate] = None  # the last day of an activity over several days
+    programme_link: Optional[ProgrammeLink] = None
+    term_code: str = ""
+
+    @property
+    def end_iso(self) -> Optional[str]:
+        return self.end.iso() if self.end else None
 
 
 def participants_text(p: Optional[models.Participants], k: int) -> Optional[str]:
@@ -148,30 +187,39 @@ def participants_text(p: Optional[models.Participants], k: int) -> Optional[str]
     published = cell(p.count, k)
     if published.suppressed:
         text = published.text
-    elif p.qualifier is models.Qualifier.ABOUT:
-        text = f"约{p.count}人"
-    elif p.qualifier:
-        text = f"{p.count}{p.qualifier.value}人"
     else:
-        text = f"{p.count}人"
+        unit = p.unit.value if p.unit else "人"
+        if p.qualifier is models.Qualifier.ABOUT:
+            text = f"约{p.count}{unit}"
+        elif p.qualifier:
+            text = f"{p.count}{p.qualifier.value}{unit}"
+        else:
+            text = f"{p.count}{unit}"
     return f"{p.group}{text}" if p.group else text
 
 
-def is_upcoming(when: models.PartialDate, today: date) -> bool:
+def is_upcoming(when: models.PartialDate, today: date, end: Optional[models.PartialDate] = None) -> bool:
+    """Still ahead, or (over several days) still going on."""
+    if end is not None and end.day is not None:
+        return end.first_day >= today
     if when.day is None:
         return (when.year, when.month) > (today.year, today.month)
     return when.first_day >= today
 
 
-def activity_view(item: Loaded[models.Activity], k: int, today: date, folder: Optional[Path] = None) -> ActivityView:
+def activity_view(item: Loaded[models.Activity], k: int, today: date, folder: Optional[Path] = None,
+                  programme: Optional[ProgrammeLink] = None) -> ActivityView:
     a = item.record
+    end = a.end_date if a.end_date is not None and a.end_date != a.date else None
     return ActivityView(
-        slug=item.slug, title=a.title, nav_title=nav_title(a.title), date=a.date, date_text=a.date.chinese(),
-        date_iso=a.date.iso(), time=str(a.time) if a.time else None, location=a.location, kind=a.kind.value,
+        slug=item.slug, title=a.title, nav_title=nav_title(a.title), date=a.date,
+        date_text=models.date_range_text(a.date, end), date_iso=a.date.iso(), time=str(a.time) if a.time else None,
+        location=a.location, kind=a.kind.value,
         kind_slug=a.kind.slug, term_text=a.term.chinese(), participants=participants_text(a.participants, k),
         organizer=a.organizer, partners=list(a.partners), programme=a.programme, summary=a.summary,
-        body_html=to_html(a.body), path=urls.activity(item.slug).url, upcoming=is_upcoming(a.date, today),
-        photos=photo_views(folder, a.photos) if folder is not None else (),
+        body_html=to_html(a.body), path=urls.activity(item.slug).url, upcoming=is_upcoming(a.date, today, end),
+        photos=photo_views(folder, a.photos) if folder is not None else (), end=end,
+        programme_link=programme or (ProgrammeLink(a.programme, None) if a.programme else None), term_code=a.term.code,
     )
 
 
@@ -190,8 +238,11 @@ class PolicyView:
 
 
 def cadence_sentence(role: str, c: models.Cadence) -> str:
-    """班主任每月至少与每名留守儿童谈心一次；分别在期初、期末进行。"""
-    sentence = f"{role}每{c.per.value}{'至少' if c.at_least else ''}{c.action}{chinese_count(c.count)}次"
+    """班主任每月至少与每名留守儿童谈心一次；分别在期初、期末进行。A range reads 一至两次 (no 至少)."""
+    if c.count_max is not None:
+        sentence = f"{role}每{c.per.value}{c.action}{chinese_count(c.count)}至{chinese_count(c.count_max)}次"
+    else:
+        sentence = f"{role}每{c.per.value}{'至少' if c.at_least else ''}{c.action}{chinese_count(c.count)}次"
     if c.windows:
         sentence += f"，在{'、'.join(w.value for w in c.windows)}进行"
     return sentence + "。"
@@ -242,6 +293,11 @@ def letter_view(item: Loaded[models.Letter], site_url: Optional[str]) -> LetterV
 class EquipmentRow:
     item: str
     quantity: Optional[int]
+    unstated: bool = False  # 若干
+
+    @property
+    def quantity_text(self) -> str:
+        return str(self.quantity) if self.quantity is not None else ("若干" if self.unstated else "—")
 
 
 @dataclass(frozen=True)
@@ -260,6 +316,8 @@ class ResourceView:
     tier: Optional[str]
     body_html: Markup
     path: str
+    operator: Optional[str] = None  # a shared place: who runs it (乡镇、妇联)
+    shared_with: int = 0  # how many other schools it serves
 
     @property
     def week(self) -> list[DayHours]:
@@ -268,10 +326,19 @@ class ResourceView:
 
 def resource_view(item: Loaded[models.Resource]) -> ResourceView:
     r = item.record
+    if isinstance(r, models.SharedResource):
+        return dataclasses.replace(
+            _resource_view(item), path=urls.shared_resource(item.slug).url, operator=r.operator,
+            shared_with=len(set(r.schools)) - 1)
+    return _resource_view(item)
+
+
+def _resource_view(item: Loaded[models.Resource]) -> ResourceView:
+    r = item.record
     return ResourceView(
         slug=item.slug, kind=r.kind.value, name=r.name, nav_title=nav_title(r.name), location=r.location,
         intro=r.intro, hours=hours_rows(r.hours), hours_note=r.hours_note,
-        equipment=[EquipmentRow(e.item, e.quantity) for e in r.equipment], rules=list(r.rules),
+        equipment=[EquipmentRow(e.item, e.quantity, e.quantity_unstated) for e in r.equipment], rules=list(r.rules),
         contact=contact_view(r.contact) if r.contact else None, tier=r.tier.value if r.tier else None,
         body_html=to_html(r.body), path=urls.resource(item.slug).url,
     )
@@ -321,7 +388,10 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
         return Row(label, c.text, c)
 
     basic = [row("在校学生", count(s.students_total))] if s.students_total is not None else []
-    basic.append(row("留守儿童", count(lb.total)))
+    left_behind = count(lb.total)
+    # a share is shown only beside a published count: with students_total public it reveals the count
+    share = f"（占{lb.share:g}%{'，按在校学生数折算' if lb.derived else ''}）" if lb.share is not None and not left_behind.suppressed else ""
+    basic.append(Row("留守儿童", left_behind.text + share, left_behind))
     if s.migrant_total is not None:
         basic.append(row("随迁子女", count(s.migrant_total)))
     if lb.both_parents_away is not None and lb.one_parent_away is not None:
@@ -381,6 +451,75 @@ def summary_view(item: Loaded[models.TermSummary], k: int) -> SummaryView:
 
 
 @dataclass(frozen=True)
+class PartView:
+    number: int
+    title: str
+    text: Optional[str]
+    cadence: Optional[str]
+    audience: Optional[str]
+    activities: list[ActivityView]  # the school's activities that fulfilled this part, newest first
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    slug: str
+    name: str
+    nav_title: str
+    summary: str
+    by: Optional[str]
+    parts: list[PartView]
+    unplaced: list[ActivityView]  # activities naming the programme but no part
+    body_html: Markup
+    path: str
+    county: bool  # set by the bureau (content/programmes), not the school
+
+
+def _programme_paths(records: SchoolRecords) -> dict[int, str]:
+    """id(record) → page path: a school's own programmes/<file>.html; the county's the same unless
+    the school has a file of that name, then programmes/county-<file>.html."""
+    own = {item.slug for item in records.programmes}
+    paths = {id(item): urls.programme(item.slug).url for item in records.programmes}
+    for item in records.county_programmes:
+        paths[id(item)] = urls.programme(item.slug, county=item.slug in own).url
+    return paths
+
+
+def programme_links(records: SchoolRecords) -> dict[str, ProgrammeLink]:
+    """activity slug → the programme (and part) it names, for activities naming a programme record."""
+    paths = _programme_paths(records)
+    links = {}
+    for item in records.activities:
+        a = item.record
+        found = records.programme(a.programme) if a.programme else None
+        if found is None:
+            continue
+        number = found.record.part(a.programme_part) if a.programme_part else None
+        title = found.record.parts[number - 1].title if number else None
+        links[item.slug] = ProgrammeLink(found.record.name, paths[id(found)], number, title)
+    return links
+
+
+def programme_views(records: SchoolRecords, activities: list[ActivityView]) -> list[ProgrammeView]:
+    """The school's own programmes, and the county's that its activities fulfil."""
+    paths = _programme_paths(records)
+    used = {a.programme_link.path for a in activities if a.programme_link and a.programme_link.path}
+    shown = list(records.programmes) + [p for p in records.county_programmes if paths[id(p)] in used]
+    views = []
+    for item in shown:
+        path = paths[id(item)]
+        mine = [a for a in activities if a.programme_link and a.programme_link.path == path]
+        p = item.record
+        parts = [PartView(n, part.title, part.text, part.cadence, part.audience,
+                          [a for a in mine if a.programme_link.part == n])
+                 for n, part in enumerate(p.parts, start=1)]
+        views.append(ProgrammeView(
+            slug=path.removeprefix("programmes/").removesuffix(".html"), name=p.name, nav_title=nav_title(p.name),
+            summary=p.summary, by=p.by, parts=parts, unplaced=[a for a in mine if a.programme_link.part is None],
+            body_html=to_html(p.body), path=path, county=id(item) in {id(p) for p in records.county_programmes}))
+    return views
+
+
+@dataclass(frozen=True)
 class LeadingGroupView:
     name: str
     members: list[models.LeadingGroupMember]
@@ -429,6 +568,7 @@ class SchoolSite:
     resources: list[ResourceView]
     summaries: list[SummaryView]
     letters: list[LetterView]
+    programmes: list[ProgrammeView]
     updated: date
     bureau_name: str
     bureau_contact: ContactView
@@ -455,7 +595,8 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
     k = county_k(county)
     bureau = county.bureau.record
     school = records.school.record
-    activities = [activity_view(a, k, today, records.folder) for a in records.activities]
+    links = programme_links(records)
+    activities = [activity_view(a, k, today, records.folder, links.get(a.slug)) for a in records.activities]
     past = [a for a in activities if not a.upcoming]
     upcoming = sorted((a for a in activities if a.upcoming), key=lambda a: (a.date.sort_key, a.slug))
     months: dict[str, list[ActivityView]] = {}
@@ -464,7 +605,8 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
     # every activity page links to its kind's page, so kind pages list upcoming ones too
     kinds = [KindGroup(kind.value, kind.slug, [a for a in upcoming + past if a.kind == kind.value])
              for kind in models.ActivityKind]
-    resources = [resource_view(r) for r in records.resources]
+    all_resources = list(records.resources) + list(records.shared_resources)
+    resources = [resource_view(r) for r in all_resources]
     fp = school.family_phone
     site_url = None
     if bureau.site_url:
@@ -476,6 +618,7 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
         family_phone=FamilyPhoneView(fp.number, tel_uri(fp.number), hours_rows(fp.hours), fp.location, fp.note),
         contacts=[contact_view(c) for c in school.contacts],
         leading_group=LeadingGroupView(group.name, list(group.members), group.meets) if group else None,
+        # the school's own rooms (a shared room is on the 关爱阵地 pages, not on the one-page printed notice)
         care_rooms=[r for r, item in zip(resources, records.resources) if item.record.kind in CARE_ROOM_KINDS and r.hours],
         news=past, upcoming=upcoming,
         months=[MonthGroup(key, f"{int(key[:4])}年{int(key[5:])}月", items) for key, items in months.items()],
@@ -483,6 +626,7 @@ def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSi
         policies=[policy_view(p) for p in records.policies], resources=resources,
         summaries=[summary_view(s, k) for s in records.summaries],
         letters=[letter_view(item, site_url) for item in records.letters],
+        programmes=programme_views(records, activities),
         updated=school_updated(records, today), bureau_name=bureau.name, bureau_contact=contact_view(bureau.contact),
         site_url=site_url, min_cell=k,
         description=f"{school.name}关爱留守儿童和随迁子女工作：亲情电话、活动动态、关爱制度、关爱阵地。",
@@ -528,6 +672,18 @@ class PortalNews:
     updated: Optional[date] = None
 
 
+@dataclass(frozen=True)
+class SharedPlace:
+    """A place several schools share, on the portal: who runs it and which schools it serves."""
+
+    name: str
+    kind: str
+    operator: str
+    location: str
+    hours: list[str]  # 周一至周五 中午（具体时间见公告）
+    schools: list[SchoolLink]
+
+
 @dataclass
 class Portal:
     bureau_name: str
@@ -542,6 +698,7 @@ class Portal:
     school_count: int
     updated: date
     site_url: Optional[str]
+    shared_places: list[SharedPlace] = field(default_factory=list)
 
 
 def _county_total(values: list[Optional[int]], k: int, unit: str = "人") -> Optional[str]:
@@ -582,7 +739,16 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
          for site in sites for a in site.news),
         key=lambda n: (n.date_iso, n.path), reverse=True,
     )[:PORTAL_NEWS]
+    links = {t.slug: t for group in by_township.values() for kind in group.values() for t in kind}
+    shared_places = []
+    for item in county.shared.resources:
+        r = item.record
+        served = [links[slug] for slug in dict.fromkeys(r.schools) if slug in links]
+        if served:  # only published schools are linked
+            shared_places.append(SharedPlace(r.name, r.kind.value, r.operator, r.location,
+                                             [f"{row.days} {row.when}" for row in hours_rows(r.hours)], served))
     return Portal(
+        shared_places=shared_places,
         bureau_name=bureau.name, region=f"{bureau.region.province}{bureau.region.city}{bureau.region.county}",
         intro=bureau.intro, contact=contact_view(bureau.contact), address=bureau.address,
         townships=[TownshipGroup(t, [KindSchools(kind, links) for kind, links in kinds.items()])
