@@ -12,6 +12,8 @@ was, and every other school still publishes.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
@@ -98,18 +100,19 @@ def _build_locked(root: Path, out: Path, work: Path, only: Optional[list[str]], 
         county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
     if county.bureau is None:
         return CountyReport(county, [], county_problems, False)
-    bureau_gate = check_bureau(county)  # as `careportal check` does
-    county_problems += bureau_gate
-    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
-        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
-                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
-        return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
     out.mkdir(parents=True, exist_ok=True)
     clean_staging(out)
     ctx.theme_store = publish_theme_assets(out)
     county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+    bureau_gate = _bureau_gate(cache, county, county_key, force)  # what `careportal check` reports for it
+    county_problems += bureau_gate
+    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
+        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
+                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
+        remove_staging(out)
+        return CountyReport(county, [], county_problems, False)
     selected = [s for s in folders if not only or s in set(only)]
     results: dict[str, SchoolResult] = {}
     entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
@@ -161,6 +164,30 @@ def _build_locked(root: Path, out: Path, work: Path, only: Optional[list[str]], 
     remove_staging(out)
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
                         gate_report)
+
+
+def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool) -> list[Problem]:
+    """check_bureau's findings, kept in the cache under the county key (which covers content/):
+    reading every school's numbers for it costs about as much as parsing every school.yml, too
+    much for each incremental build. A school whose register or numbers change later is covered
+    by its own output gate (the bureau's name is on its pages) and the portal's."""
+    path = cache.dir / "bureau-gate.pkl"
+    if not force:
+        try:
+            key, problems = pickle.loads(path.read_bytes())
+            if key == county_key:
+                return list(problems)
+        except Exception:  # missing, or from another version: checked again
+            pass
+    problems = check_bureau(county)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        staged.write_bytes(pickle.dumps((county_key, problems)))
+        os.replace(staged, path)
+    except OSError:  # checked again next time
+        pass
+    return problems
 
 
 def _write_gate_report(cache: BuildCache, county: County, results: dict[str, SchoolResult],
