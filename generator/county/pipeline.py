@@ -16,6 +16,8 @@ the schools, no portal) joined by a portal-only build that reads the shards' cac
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
@@ -97,12 +99,6 @@ def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
         county_problems += [Problem(f"schools/{s}/", 0, "", f"没有名为“{s}”的学校文件夹") for s in only if s not in folders]
     if county.bureau is None or unsafe_settings:
         return CountyReport(county, [], county_problems, False)
-    bureau_gate = check_bureau(county)  # as `careportal check` does
-    county_problems += bureau_gate
-    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
-        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
-                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
-        return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
     runner = None
@@ -117,6 +113,13 @@ def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
         ctx.staging_dir = staging if part else None
         ctx.theme_store = publish_theme_assets(out, clean_leftovers=part is None)
         county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+        bureau_gate = _bureau_gate(cache, county, county_key, force)  # what `careportal check` reports for it
+        county_problems += bureau_gate
+        if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
+            county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
+                                           "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
+            remove_staging(out, part)
+            return CountyReport(county, [], county_problems, False)
         selected = [s for s in folders if (not only or s in set(only)) and in_shard(s, settings.shard)]
         results: dict[str, SchoolResult] = {}
         entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
@@ -192,6 +195,30 @@ def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, 
     else:
         message = "这所学校还没有发布过：请先运行包含它的分片（careportal build --shard i/N），全县首页暂不列入"
     return SchoolResult(slug, Status.FAILED, [Problem(f"schools/{slug}/", 0, "", message)])
+
+
+def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool) -> list[Problem]:
+    """check_bureau's findings, kept in the cache under the county key (which covers content/):
+    reading every school's numbers for it costs about as much as parsing every school.yml, too
+    much for each incremental build. A school whose register or numbers change later is covered
+    by its own output gate (the bureau's name is on its pages) and the portal's."""
+    path = cache.dir / "bureau-gate.pkl"
+    if not force:
+        try:
+            key, problems = pickle.loads(path.read_bytes())
+            if key == county_key:
+                return list(problems)
+        except Exception:  # missing, or from another version: checked again
+            pass
+    problems = check_bureau(county)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        staged.write_bytes(pickle.dumps((county_key, problems)))
+        os.replace(staged, path)
+    except OSError:  # checked again next time
+        pass
+    return problems
 
 
 def _write_gate_report(cache: BuildCache, county: County, results: dict[str, SchoolResult],
