@@ -20,7 +20,7 @@ from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school
 from generator.site.mkdocs_build import build_site
-from generator.site.render import Layout, render_school
+from generator.site.render import Layout, render_school, write_hant
 from generator.site.views import school_site
 
 
@@ -106,6 +106,7 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         for config in rendered.configs:
             for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
                 result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
+        write_hant(rendered, staged)
         result.problems += check_output(county, records, staged)
         if has_errors(result.problems):
             return SchoolBuild(result)

@@ -22,6 +22,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from generator.site.calendar import school_calendar
 from generator.site.feeds import county_feed, school_feed
 from generator.site.hant import to_hant, use_search_dictionary
+from generator.site.hant_site import HantRules, Scripts, build_hant_site, interface_words
+from generator.site import mkdocs_build
 from generator import theme as theme_files
 from generator.ids import opaque
 from generator.privacy.photos import write_photos
@@ -81,8 +83,10 @@ def _front_matter_json(value, **kwargs) -> str:
 class RenderedSchool:
     slug: str
     project: Path  # the generated MkDocs project folder
-    configs: list[Path]  # MkDocs configs to build, in this order (a later one may build inside an earlier one's site)
+    configs: list[Path]  # MkDocs configs to build, in this order (one: the zh-Hans site)
     pages: int
+    hant_files: Optional[Path] = None  # the zh-Hant take-home files (feed, calendar, notice, QR codes)
+    site_url: Optional[str] = None  # the zh-Hans site's URL, if the county has one
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Scrip
     if url:
         (docs / "qr.svg").write_bytes(qr_svg(url))
         for letter in site.letters:  # printed letters carry a code to their own page, in this script
+            (docs / letter.qr).parent.mkdir(parents=True, exist_ok=True)
             (docs / letter.qr).write_bytes(qr_svg(url + letter.path))
 
 
@@ -233,16 +238,17 @@ def _write_config(path: Path, config: dict) -> None:
 
 
 def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedSchool:
-    """Write the school's two MkDocs projects into the work directory: zh-Hans builds into
-    `site_dir`, then zh-Hant (converted from it) into `site_dir/zh-Hant`.
+    """Write the school's MkDocs project (zh-Hans, built into `site_dir`) into the work directory,
+    and the zh-Hant take-home files beside it; `write_hant` makes `site_dir/zh-Hant` from the
+    built site (one MkDocs build per school, see hant_site.py).
 
     Also points jieba (process-wide, as MkDocs' search plugin uses it) at the dictionary that
     knows both scripts, so both search indexes are segmented alike (see hant.py)."""
     use_search_dictionary()
     project = layout.work / "schools" / site.slug
     docs = project / "docs"
-    hant_project = project / "zh-Hant"
-    for folder in (docs, hant_project):
+    hant_files = project / "zh-Hant-files"
+    for folder in (docs, hant_files, project / "zh-Hant"):
         if folder.exists():
             shutil.rmtree(folder)
     env = environment(layout.theme, "pages")
@@ -267,17 +273,29 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
         _write(docs / page.source, env.get_template(template).render(site=site, base=base, **extra))
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
-    configs = []
-    for script in (HANS, HANT):
+    for script, folder in ((HANS, docs), (HANT, hant_files)):
         url = site.site_url + script.subdir if site.site_url else None
-        if script is HANT:
-            _convert_docs(docs, hant_project / "docs")
-        script_docs = docs if script is HANS else hant_project / "docs"
-        _write_take_home(site, layout, script_docs, script, url, assets)
-        config_path = (project if script is HANS else hant_project) / "mkdocs.yml"
-        _write_config(config_path, _config(site, layout, script, site_dir / script.subdir, url, assets))
-        configs.append(config_path)
-    return RenderedSchool(site.slug, project, configs, len(pages))
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_take_home(site, layout, folder, script, url, assets)
+    config_path = project / "mkdocs.yml"
+    url = site.site_url or None
+    _write_config(config_path, _config(site, layout, HANS, site_dir, url, assets))
+    return RenderedSchool(site.slug, project, [config_path], len(pages), hant_files, url)
+
+
+SCRIPTS = Scripts(
+    hans_lang=HANS.theme_language, hant_lang=HANT.lang, hans_og_locale=HANS.og_locale,
+    hant_og_locale=HANT.og_locale, hans_speech=HANS.speech, hant_speech=HANT.speech,
+    hans_other_prefix=HANS.other_prefix, hant_other_prefix=HANT.other_prefix, hans_portal=HANS.portal,
+    hant_portal=HANT.portal, hant_other_lang=HANT.other_lang, hant_other_label=HANT.other_label)
+
+
+def write_hant(rendered: RenderedSchool, site_dir: Path) -> list[Path]:
+    """The zh-Hant site (`site_dir/zh-Hant`) from the built zh-Hans one; returns its pages."""
+    words, translations = interface_words(mkdocs_build.THEME_LANGUAGES)
+    rules = HantRules(SCRIPTS, rendered.site_url, words, translations)
+    return build_hant_site(site_dir, rendered.hant_files, rules, mkdocs_build.search_segment,
+                           mkdocs_build.search_index_text)
 
 
 PORTAL_FILES = ["index.html", "portal.css", "portal.js", urls.FEED, *SHARE_IMAGES]
