@@ -36,7 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from generator.site.hant import to_hant
+import jieba
+
+from generator.site.hant import HAN
+from generator.site.hant import to_hant as _to_hant
 
 HANT_DIR = "zh-Hant"
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "id", "class", "for", "name", "type", "rel",
@@ -47,6 +50,18 @@ TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 KEEP_OPEN, KEEP_CLOSE = "<!--zh-Hans-->", "<!--/zh-Hans-->"
 LANGUAGE_ENTRY = re.compile(r'"([\w.]+)":\s*"([^"]*)"')
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cached_hant(text: str, dictionary: Optional[str]) -> str:
+    return _to_hant(text)
+
+
+def to_hant(text: str) -> str:
+    """hant.to_hant, skipping text without Chinese and remembering what a site repeats."""
+    if not HAN.search(text):
+        return text
+    return _cached_hant(text, jieba.dt.dictionary) if len(text) < 400 else _to_hant(text)
 
 
 @dataclass(frozen=True)
@@ -219,7 +234,7 @@ class HantRules:
     words: dict[str, str]  # the theme's interface words: converted zh → zh-Hant
     translations: dict[str, str]  # the theme's zh-Hant translations by key
 
-    @property
+    @functools.cached_property
     def site_path(self) -> Optional[str]:
         if not self.site_url:
             return None
