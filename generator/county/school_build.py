@@ -11,6 +11,7 @@ from typing import Optional
 
 from generator.county import gate_report
 from generator.county.cache import portal_source
+from generator.county.gate_memo import school_memo
 from generator.county.publish import staging_root
 from generator.county.results import SchoolResult, Status, internal_error
 from generator.privacy.context import redacted
@@ -96,7 +97,9 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if not records.ok:
             return SchoolBuild(result)
         county = dataclasses.replace(ctx.county, schools=[records])
-        result.problems += check_records(county, records)
+        memo = school_memo(ctx.settings.work, slug)
+        result.problems += check_records(county, records, memo)
+        memo.save()
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)
