@@ -52,13 +52,21 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="同时生成几所学校（工作进程数），默认等于本机 CPU 核数。")
 @click.option("--force", is_flag=True, help="不管有没有改动，全部重新生成（例如手动改动过输出目录之后）。")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="用哪个引擎生成网站：mkdocs（默认）或 zensical（需另外安装 careportal[zensical]）。")
 def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None, jobs: int | None,
-          force: bool) -> None:
+          force: bool, engine: str) -> None:
     """生成全县门户和各校网站（只重新生成有改动的学校）。"""
     out = out or root / "site"
+    if engine == "zensical":
+        try:
+            import zensical  # noqa: F401
+        except ImportError:
+            click.echo("没有安装 Zensical：请先运行 pip install 'careportal[zensical]'，或去掉 --engine zensical。", err=True)
+            sys.exit(2)
     progress = Progress()
     try:
-        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force)
+        settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force, engine=engine)
         report = build_county(settings, progress=progress, plan=progress.plan)
     except KeyboardInterrupt:
         progress.finish()

@@ -30,7 +30,7 @@ from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, load_county, school_folders
-from generator.site.mkdocs_build import publish_theme_assets
+from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
 from generator.site.render import render_portal
 from generator.site.views import portal_view
 
@@ -95,8 +95,10 @@ def build_county(
     try:
         out.mkdir(parents=True, exist_ok=True)
         clean_staging(out)
-        ctx.theme_store = publish_theme_assets(out)
+        ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out)
         county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+        if ctx.settings.engine != DEFAULT_ENGINE:  # another engine's sites are other output
+            county_key = hashlib.sha256(f"{county_key}|{ctx.settings.engine}".encode()).hexdigest()
         selected = [s for s in folders if not only or s in set(only)]
         results: dict[str, SchoolResult] = {}
         entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}

@@ -36,13 +36,38 @@ MAX_SCAN_BYTES = 64 * 1024 * 1024
 # Scanning the built site
 
 
-@lru_cache(maxsize=8)
-def theme_hashes(theme_dir: str) -> frozenset[str]:
-    """Hashes of every file the themes ship (Material's assets, careportal's theme): those files
-    are copied unchanged and are not content, so their bytes are not scanned as text."""
+_ENGINE_TEMPLATES: list[Optional[str]] = [None]  # set by use_engine_templates
+
+
+def use_engine_templates(folder: Optional[Path]) -> None:
+    """The templates folder of the engine that built the pages this process checks (None:
+    Material's, for MkDocs). Only that engine's theme files and inline scripts are allowed."""
+    _ENGINE_TEMPLATES[0] = str(folder) if folder is not None else None
+
+
+def _engine_templates() -> Path:
+    if _ENGINE_TEMPLATES[0] is not None:
+        return Path(_ENGINE_TEMPLATES[0])
     import material
 
-    folders = [Path(material.__file__).parent / "templates", Path(theme_dir)]
+    return Path(material.__file__).parent / "templates"
+
+
+def theme_hashes(theme_dir: str) -> frozenset[str]:
+    """Hashes of every file the themes ship (the engine's theme assets, careportal's theme):
+    those files are copied unchanged and are not content, so their bytes are not scanned as text."""
+    return _theme_hashes(theme_dir, str(_engine_templates()))
+
+
+def theme_scripts(theme_dir: str) -> tuple[re.Pattern, ...]:
+    """Inline scripts the themes' templates contain, as patterns (a Jinja expression matches any
+    text without '<'). Analytics integrations are left out: careportal never sends readers' data."""
+    return _theme_scripts(theme_dir, str(_engine_templates()))
+
+
+@lru_cache(maxsize=8)
+def _theme_hashes(theme_dir: str, engine_templates: str) -> frozenset[str]:
+    folders = [Path(engine_templates), Path(theme_dir)]
     found = set()
     for folder in folders:
         for path in folder.rglob("*"):
@@ -56,13 +81,9 @@ _SCRIPT_IN_TEMPLATE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I
 
 
 @lru_cache(maxsize=8)
-def theme_scripts(theme_dir: str) -> tuple[re.Pattern, ...]:
-    """Inline scripts the themes' templates contain, as patterns (a Jinja expression matches any
-    text without '<'). Analytics integrations are left out: careportal never sends readers' data."""
-    import material
-
+def _theme_scripts(theme_dir: str, engine_templates: str) -> tuple[re.Pattern, ...]:
     patterns = []
-    for folder in (Path(material.__file__).parent / "templates", Path(theme_dir)):
+    for folder in (Path(engine_templates), Path(theme_dir)):
         for path in sorted(folder.rglob("*")):
             if path.suffix not in {".html", ".j2"} or "analytics" in path.as_posix():
                 continue

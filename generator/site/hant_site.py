@@ -233,6 +233,7 @@ class HantRules:
     site_url: Optional[str]  # the zh-Hans site's URL (ends with /), if the county has one
     words: dict[str, str]  # the theme's interface words: converted zh → zh-Hant
     translations: dict[str, str]  # the theme's zh-Hant translations by key
+    config_text: Optional[Callable[[dict], str]] = None  # a page's `__config` as the engine writes it
 
     @functools.cached_property
     def site_path(self) -> Optional[str]:
@@ -284,6 +285,8 @@ class HantRules:
             translations[key] = self.translations.get(key, to_hant(value))
         if absolute:
             data.update({k: self.site_address(v) for k, v in data.items() if isinstance(v, str)})
+        if self.config_text is not None:
+            return self.config_text(data)
         return str(htmlsafe_json_dumps(data, dumps=functools.partial(json.dumps, sort_keys=True)))
 
 
@@ -296,11 +299,14 @@ def _segment(text: str, segment: Callable[[str], str]) -> str:
 
 
 def convert_search_index(data: dict, segment: Callable[[str], str]) -> dict:
-    """A search index (Material's format): titles and texts converted, then segmented again."""
-    for doc in data.get("docs", []):
+    """A search index (Material's `docs` or Zensical's `items`): titles, texts and page paths
+    converted, then segmented again as the engine does."""
+    for doc in data.get("docs", data.get("items", [])):
         for field in ("title", "text"):
             if isinstance(doc.get(field), str):
                 doc[field] = _segment(doc[field], segment)
+        if isinstance(doc.get("path"), list):
+            doc["path"] = [_segment(p, segment) if isinstance(p, str) else p for p in doc["path"]]
     return data
 
 
@@ -326,11 +332,13 @@ def _sitemap_gz(xml: bytes, source_gz: Path, target: Path) -> None:
 
 
 def build_hant_site(site: Path, take_home: Path, rules: HantRules,
-                    search_segment: Callable[[str], str], search_format: Callable[[dict], str]) -> list[Path]:
+                    search_segment: Callable[[str], str], search_format: Callable[[dict], str],
+                    search_index: str = "search/search_index.json", script_end: str = "") -> list[Path]:
     """Write `site/zh-Hant/` from the built zh-Hans `site` and the zh-Hant `take_home` files.
 
     `search_segment` cuts a text into search words as the engine's search plugin does;
-    `search_format` writes the index JSON as the engine's build step does. Returns the pages."""
+    `search_format` writes the index JSON (at `search_index`, and its file:// script copy beside
+    it) as the engine does. Returns the pages."""
     target = site / HANT_DIR
     if target.exists():
         shutil.rmtree(target)
@@ -344,14 +352,14 @@ def build_hant_site(site: Path, take_home: Path, rules: HantRules,
         if path.suffix == ".html":
             _write(out, convert_page(path.read_text(encoding="utf-8"), rules, is_404=rel.as_posix() == "404.html"))
             pages.append(out)
-        elif rel.as_posix() == "search/search_index.json":
+        elif rel.as_posix() == search_index:
             data = convert_search_index(json.loads(path.read_text(encoding="utf-8")), search_segment)
             text = search_format(data)
             _write(out, text)
             if (path.with_suffix(".js")).is_file():
-                _write(out.with_suffix(".js"), f"var __index = {text}")
-        elif rel.as_posix() == "search/search_index.js":
-            continue  # written with the .json
+                _write(out.with_suffix(".js"), f"var __index = {text}{script_end}")
+        elif rel.as_posix() == str(Path(search_index).with_suffix(".js")):
+            continue  # written with the index
         elif rel.as_posix() == "sitemap.xml":
             _write(out, _sitemap(path.read_text(encoding="utf-8"), rules))
         elif rel.as_posix() == "sitemap.xml.gz":

@@ -23,7 +23,7 @@ from generator.site.calendar import school_calendar
 from generator.site.feeds import county_feed, school_feed
 from generator.site.hant import to_hant, use_search_dictionary
 from generator.site.hant_site import HantRules, Scripts, build_hant_site, interface_words
-from generator.site import mkdocs_build
+from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
 from generator import theme as theme_files
 from generator.ids import opaque
 from generator.privacy.photos import write_photos
@@ -237,13 +237,16 @@ def _write_config(path: Path, config: dict) -> None:
            + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
 
 
-def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedSchool:
+def render_school(site: SchoolSite, layout: Layout, site_dir: Path, engine_name: str = DEFAULT_ENGINE) -> RenderedSchool:
     """Write the school's MkDocs project (zh-Hans, built into `site_dir`) into the work directory,
     and the zh-Hant take-home files beside it; `write_hant` makes `site_dir/zh-Hant` from the
     built site (one MkDocs build per school, see hant_site.py).
 
     Also points jieba (process-wide, as MkDocs' search plugin uses it) at the dictionary that
-    knows both scripts, so both search indexes are segmented alike (see hant.py)."""
+    knows both scripts, so both search indexes are segmented alike (see hant.py).
+
+    The config is the same for both engines but for `site_dir`: Zensical writes only inside the
+    project (`site`, moved to `site_dir` by zensical_build.py)."""
     use_search_dictionary()
     project = layout.work / "schools" / site.slug
     docs = project / "docs"
@@ -279,7 +282,8 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
         _write_take_home(site, layout, folder, script, url, assets)
     config_path = project / "mkdocs.yml"
     url = site.site_url or None
-    _write_config(config_path, _config(site, layout, HANS, site_dir, url, assets))
+    built_into = site_dir if engine_name == DEFAULT_ENGINE else Path("site")
+    _write_config(config_path, _config(site, layout, HANS, built_into, url, assets))
     return RenderedSchool(site.slug, project, [config_path], len(pages), hant_files, url)
 
 
@@ -290,12 +294,14 @@ SCRIPTS = Scripts(
     hant_portal=HANT.portal, hant_other_lang=HANT.other_lang, hant_other_label=HANT.other_label)
 
 
-def write_hant(rendered: RenderedSchool, site_dir: Path) -> list[Path]:
+def write_hant(rendered: RenderedSchool, site_dir: Path, engine_name: str = DEFAULT_ENGINE) -> list[Path]:
     """The zh-Hant site (`site_dir/zh-Hant`) from the built zh-Hans one; returns its pages."""
-    words, translations = interface_words(mkdocs_build.THEME_LANGUAGES)
-    rules = HantRules(SCRIPTS, rendered.site_url, words, translations)
-    return build_hant_site(site_dir, rendered.hant_files, rules, mkdocs_build.search_segment,
-                           mkdocs_build.search_index_text)
+    built_by = engine(engine_name)
+    words, translations = interface_words(built_by.languages)
+    rules = HantRules(SCRIPTS, rendered.site_url, words, translations,
+                      None if built_by.name == DEFAULT_ENGINE else built_by.config_text)
+    return build_hant_site(site_dir, rendered.hant_files, rules, built_by.segment, built_by.index_text,
+                           built_by.search_index, built_by.search_script_end)
 
 
 PORTAL_FILES = ["index.html", "portal.css", "portal.js", urls.FEED, *SHARE_IMAGES]
