@@ -6,6 +6,7 @@ real `careportal build` command, side by side with a naive baseline; writes benc
     .venv/bin/python bench/run.py full 200           # full build of N schools
     .venv/bin/python bench/run.py incremental        # one edited school with 1,000 built (after full 1000)
     .venv/bin/python bench/run.py profile            # where one school's time goes
+    .venv/bin/python bench/run.py compare 5          # engines side by side on N synthetic schools
     .venv/bin/python bench/run.py report             # RESULTS.md from the figures measured so far
 
 Figures go to $CAREPORTAL_BENCH (default /tmp/careportal-bench)/results/*.json, one file per stage.
@@ -301,6 +302,143 @@ def stage_incremental(count: int = 1000) -> None:
     save("incremental", {"schools": count, "edited": f"{school.name}/activities/{activity.name}", "runs": runs})
 
 
+HUGO_CONFIG = """baseURL = "/"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+uglyURLs = true
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUT = "<!doctype html><html lang=zh><head><meta charset=utf-8><title>{{ .Title }}</title></head>" \
+              "<body>{{ .Content }}</body></html>\n"
+
+
+def _pages(stdout: str) -> int:
+    return sum(int(n) for n in re.findall(r"已发布（(\d+) 页）", stdout))
+
+
+def _tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _plain_projects(work: Path, target: Path) -> list[Path]:
+    """Copies of careportal's generated zh-Hans projects (the same Markdown and mkdocs.yml, whose
+    site_dir is `site` inside the project, as Zensical requires)."""
+    shutil.rmtree(target, ignore_errors=True)
+    projects = []
+    for config in sorted((work / "schools").glob("*/mkdocs.yml")):
+        project = target / config.parent.name
+        shutil.copytree(config.parent / "docs", project / "docs")
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings["site_dir"] = "site"
+        (project / "mkdocs.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        projects.append(project)
+    return projects
+
+
+def _hugo_projects(projects: list[Path], target: Path) -> list[Path]:
+    shutil.rmtree(target, ignore_errors=True)
+    sites = []
+    for project in projects:
+        site = target / project.name
+        for md in (project / "docs").rglob("*.md"):
+            rel = md.relative_to(project / "docs")
+            name = "_index.md" if rel.name == "index.md" else rel.name
+            (site / "content" / rel.parent).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(md, site / "content" / rel.parent / name)
+        (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        for kind in ("single", "list"):
+            (site / "layouts" / "_default" / f"{kind}.html").write_text(HUGO_LAYOUT, encoding="utf-8")
+        (site / "layouts" / "index.html").write_text(HUGO_LAYOUT, encoding="utf-8")
+        (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        sites.append(site)
+    return sites
+
+
+def _each(label: str, commands: list[tuple[list[str], Path]], pages: int, out_dirs: list[Path]) -> dict:
+    cpu = wall = 0.0
+    failures = []
+    loads = []
+    for args, cwd in commands:
+        result = measure(args, cwd=cwd)
+        cpu += result["cpu_s"]
+        wall += result["wall_s"]
+        loads.append(result["load_mean"] or os.getloadavg()[0])
+        if result["returncode"] != 0:
+            failures.append(result["stderr"][-300:])
+    count = max(1, len(commands))
+    return {"label": label, "cpu_s": round(cpu, 2), "wall_s": round(wall, 2), "pages": pages,
+            "cpu_ms_per_page": round(1000 * cpu / max(1, pages), 2), "cpu_s_per_school": round(cpu / count, 2),
+            "kb_per_school": round(sum(_tree_bytes(d) for d in out_dirs) / 1024 / count),
+            "failures": failures[:3], "load_mean": round(sum(loads) / count, 2)}
+
+
+def _minify(out: Path) -> dict:
+    """minify-html over every page of a built county (bytes before and after; not published)."""
+    try:
+        import minify_html
+    except ImportError:
+        return {}
+    before = after = 0
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        small = minify_html.minify(text, minify_js=False, minify_css=False, keep_closing_tags=True,
+                                   keep_html_and_head_opening_tags=True)
+        before += len(text.encode())
+        after += len(small.encode())
+    return {"html_bytes": before, "minified_bytes": after}
+
+
+def stage_compare(count: int = 5) -> None:
+    """careportal on each engine against plain `mkdocs build` and `zensical build` of the same
+    generated Markdown (one cold process per school), and Hugo with trivial templates."""
+    base = BASE / f"c{count}"
+    root = base / "root"
+    generate(root, count)
+    rows = []
+    runs = {}
+    for engine in ("mkdocs", "zensical"):
+        out, work = base / f"site-{engine}", base / f"work-{engine}"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        result = careportal(root, out, work, "--engine", engine, "--force")
+        result["counts"] = counts(result["stdout"])
+        pages = 2 * _pages(result["stdout"])  # both scripts are published
+        result["bytes"] = output_bytes(out)
+        runs[engine] = result
+        rows.append({"label": f"careportal --engine {engine} (both scripts, gate, feeds; {result['counts']})",
+                     "cpu_s": result["cpu_s"], "wall_s": result["wall_s"], "pages": pages,
+                     "cpu_ms_per_page": round(1000 * result["cpu_s"] / max(1, pages), 2),
+                     "cpu_s_per_school": round(result["cpu_s"] / count, 2),
+                     "kb_per_school": round(result["bytes"]["own_mean"] / 1024),
+                     "kb_theme_once": round(result["bytes"]["theme_store"] / 1024),
+                     "load_mean": result["load_mean"]})
+    projects = _plain_projects(base / "work-mkdocs", base / "plain")
+    md_pages = sum(len(list((p / "docs").rglob("*.md"))) for p in projects)
+    rows.append(_each("plain `mkdocs build` (zh-Hans only, own copy of the theme)",
+                      [([str(BIN / "mkdocs"), "build", "-q", "-f", str(p / "mkdocs.yml")], p) for p in projects],
+                      md_pages, [p / "site" for p in projects]))
+    for p in projects:
+        shutil.rmtree(p / "site", ignore_errors=True)
+    if (BIN / "zensical").exists():
+        rows.append(_each("plain `zensical build` (zh-Hans only, own copy of the theme)",
+                          [([str(BIN / "zensical"), "build", "-f", str(p / "mkdocs.yml")], p) for p in projects],
+                          md_pages, [p / "site" for p in projects]))
+    hugo = shutil.which("hugo")
+    if hugo:
+        sites = _hugo_projects(projects, base / "hugo")
+        rows.append(_each("Hugo, trivial templates (floor)", [([hugo, "--quiet"], s) for s in sites],
+                          md_pages, [s / "public" for s in sites]))
+    floor = next((r for r in rows if r["label"].startswith("Hugo")), None)
+    plain = next(r for r in rows if r["label"].startswith("plain `mkdocs"))
+    for row in rows:
+        row["vs_plain_mkdocs"] = round(row["cpu_ms_per_page"] / plain["cpu_ms_per_page"], 2)
+        if floor:
+            row["vs_hugo"] = round(row["cpu_ms_per_page"] / max(0.001, floor["cpu_ms_per_page"]), 1)
+    save(f"compare{count}", {"schools": count, "machine": machine(), "rows": rows,
+                             "minify": _minify(base / "site-mkdocs"),
+                             "stdout_tail": {k: v["stdout"][-400:] for k, v in runs.items()}})
+
+
 def stage_profile() -> None:
     """One school built in this process, twice (the second is a warm worker's cost), per stage."""
     from generator.county import school_build as pipeline
@@ -517,6 +655,8 @@ def main() -> None:
         stage_naive(int(sys.argv[2]) if stage == "naive" and len(sys.argv) > 2 else 50)
     if stage == "full":
         stage_full(int(sys.argv[2]))
+    if stage == "compare":
+        stage_compare(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     if stage == "all":
         stage_full(200)
         stage_full(1000)
