@@ -511,6 +511,50 @@ def _verdict(ok: bool, miss: str) -> str:
     return "met" if ok else f"**missed** ({miss})"
 
 
+COMPARE_START, COMPARE_END = "<!-- compare:start -->", "<!-- compare:end -->"
+
+
+def compare_section(data: dict) -> list[str]:
+    info = data["machine"]
+    lines = [COMPARE_START, f"## Engines side by side (`bench/run.py compare {data['schools']}`)", "",
+             f"{data['schools']} synthetic schools (bench/synth.py, ~92 pages each per script), same run, "
+             f"{info['cores']} cores ({info['cpu']}), load average {info['load_before']:.1f} before the run "
+             "(other engineers' builds and tests shared the 2 cores: CPU times are inflated by contention, "
+             "wall times much more). CPU is user+system of the whole process tree. careportal publishes both "
+             "scripts (pages = 2 × Markdown pages) with the records and output gates, feeds, calendar, notice "
+             "and the portal, and includes its workers' start-up (jieba's dictionaries, imports: ≈2.8 s per "
+             "worker, 2 workers); the plain builds run one cold process per school over careportal's generated "
+             "zh-Hans Markdown and mkdocs.yml (site_dir inside the project), each with its own copy of the "
+             "theme; Hugo renders the same Markdown files with one trivial template (the floor).", "",
+             "| Build | CPU s | pages | CPU ms / page | CPU s / school | × plain mkdocs (per page) | × Hugo | "
+             "KB / school |", "|---|---|---|---|---|---|---|---|"]
+    for row in data["rows"]:
+        kb = f"{row['kb_per_school']}" + (f" (+ theme {row['kb_theme_once']} KB once)" if "kb_theme_once" in row else "")
+        lines.append(f"| {row['label']} | {row['cpu_s']} | {row['pages']} | {row['cpu_ms_per_page']} | "
+                     f"{row['cpu_s_per_school']} | {row['vs_plain_mkdocs']} | {row.get('vs_hugo', '—')} | {kb} |")
+    if data.get("minify"):
+        m = data["minify"]
+        lines += ["", f"minify-html over careportal's pages (MkDocs): {m['html_bytes'] // 1024} KB → "
+                      f"{m['minified_bytes'] // 1024} KB ({100 - 100 * m['minified_bytes'] // max(1, m['html_bytes'])}% less)."]
+    lines.append(COMPARE_END)
+    return lines
+
+
+def write_compare_section(data: dict) -> None:
+    """Put the comparison into RESULTS.md (replacing an earlier one), keeping the rest."""
+    path = HERE / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Bureau build benchmark\n"
+    section = "\n".join(compare_section(data))
+    if COMPARE_START in text:
+        before, _, rest = text.partition(COMPARE_START)
+        _, _, after = rest.partition(COMPARE_END)
+        text = before + section + after
+    else:
+        head, sep, tail = text.partition("\n## ")
+        text = head + "\n" + section + "\n" + sep.lstrip("\n") + tail if sep else text + "\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def report() -> None:
     info = load("machine") or machine()
     naive, full200, full1000 = load("naive"), load("full200"), load("full1000")
@@ -656,7 +700,11 @@ def main() -> None:
     if stage == "full":
         stage_full(int(sys.argv[2]))
     if stage == "compare":
-        stage_compare(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+        if not (len(sys.argv) > 3 and sys.argv[3] == "--report-only"):
+            stage_compare(count)
+        write_compare_section(load(f"compare{count}"))
+        return
     if stage == "all":
         stage_full(200)
         stage_full(1000)

@@ -104,3 +104,32 @@ def test_hostile_fixtures(tmp_path, kind):
         if load_county(root).schools:
             _assert_same_with_memo(root, tmp_path / f"work-{index}", scanned)
     assert scanned
+
+
+def test_portal_context_from_kept_school_facts(tmp_path):
+    """The portal's gate context made from kept per-school facts equals the one read from every
+    school, cold and warm; a changed register changes the key, so its facts are read again."""
+    from generator.county.cache import FileHashes, school_key
+    from generator.county.gate_memo import PortalFacts
+    from generator.privacy.context import county_context, school_facts
+
+    root = copy_demo(tmp_path / "root")
+    school = _leaky(root)
+    hashes = FileHashes(tmp_path / "files.pkl")
+
+    def facts(county):
+        return PortalFacts(tmp_path / "portal-facts.pkl", lambda folder: school_key("county", folder, hashes),
+                           lambda folder: school_facts(county, folder))
+
+    county = load_county(root)
+    plain = county_context(county)
+    cold = facts(county)
+    assert county_context(county, cold) == plain and cold.computed == len(county.schools)
+    cold.save()
+    warm = facts(county)
+    assert county_context(county, warm) == plain and warm.computed == 0
+    gd.write_xlsx(school / "private" / "2026-extra.xlsx", [dict(gd.children(1)[0], 姓名="沈若汐")])
+    county = load_county(root)
+    changed = facts(county)
+    assert county_context(county, changed) == county_context(county) and changed.computed == 1
+    assert "沈若汐" in county_context(county).deny.full_names and "沈若汐" not in plain.deny.full_names

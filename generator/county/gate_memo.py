@@ -41,3 +41,29 @@ class GateMemo(dict):
 
 def school_memo(work: Path, slug: str) -> GateMemo:
     return GateMemo(work / "cache" / "records-gate" / f"{slug}.pkl")
+
+
+class PortalFacts:
+    """Each school folder's `SchoolFacts` for the portal's gate, kept by the folder's build key
+    (`cache.school_key`: the county part and every file of the folder, the register included), in
+    one file of the work directory. Only the keys of this build are kept."""
+
+    def __init__(self, path: Path, key_of, compute) -> None:
+        self.path, self.key_of, self.compute = path, key_of, compute
+        loaded = _read_pickle(path)
+        self.known = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT else {}
+        self.used: dict = {}
+        self.computed = 0
+
+    def __call__(self, folder: Path):
+        key = self.key_of(folder)
+        found = self.known.get(key)
+        if found is None:
+            found = self.compute(folder)
+            self.computed += 1
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.used.keys() != self.known.keys():
+            _write_atomic(self.path, pickle.dumps((FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL))

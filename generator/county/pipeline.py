@@ -23,7 +23,8 @@ from generator.county.publish import clean_staging, publish_files, remove_stagin
 from generator.county.results import CountyReport, SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, prepare
 from generator.county.workers import run_builds
-from generator.privacy.context import redacted
+from generator.county.gate_memo import PortalFacts
+from generator.privacy.context import redacted, school_facts
 from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_records
 from generator.privacy.suppression import settings_problems
@@ -200,7 +201,10 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
         render_portal(portal, ctx.layout, stage)
-        gate = check_portal(ctx.county, stage)
+        facts = PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
+                            lambda folder: school_facts(ctx.county, folder))
+        gate = check_portal(ctx.county, stage, facts)
+        facts.save()
         county_problems += gate
         if has_errors(gate):  # the previous portal stays online
             cache.store_portal_key(None)

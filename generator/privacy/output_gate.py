@@ -361,9 +361,10 @@ def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list
     return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root)).run()
 
 
-def check_portal(county: County, portal_dir: Path) -> list[Problem]:
-    """The gate over the county portal (every school's deny-list applies)."""
-    ctx = county_context(county)
+def check_portal(county: County, portal_dir: Path, facts=None) -> list[Problem]:
+    """The gate over the county portal (every school's deny-list applies; `facts`: see
+    context.county_context)."""
+    ctx = county_context(county, facts)
     return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root)).run()
 
 
