@@ -439,18 +439,23 @@ def stage_compare(count: int = 5) -> None:
                              "stdout_tail": {k: v["stdout"][-400:] for k, v in runs.items()}})
 
 
-def stage_profile() -> None:
+def stage_profile(engine_name: str = "mkdocs") -> None:
     """One school built in this process, twice (the second is a warm worker's cost), per stage."""
     from generator.county import school_build as pipeline
     from generator.settings import BuildSettings
-    from generator.site.mkdocs_build import publish_theme_assets, warm_up
+    from generator.site.mkdocs_build import warm_up
 
     root, out = BASE / "profile" / "root", BASE / "profile" / "site"
     generate(root, 3)
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(BASE / "profile" / "work", ignore_errors=True)  # no records-gate results kept from before
     out.mkdir(parents=True)
-    ctx = pipeline.prepare(BuildSettings(root, out, BASE / "profile" / "work", today=date(2026, 11, 23)))
-    ctx.theme_store = publish_theme_assets(out)
+    ctx = pipeline.prepare(BuildSettings(root, out, BASE / "profile" / "work", today=date(2026, 11, 23),
+                                         engine=engine_name))
+    from generator.site.engines import engine as get_engine
+
+    chosen = get_engine(engine_name)
+    ctx.theme_store = chosen.publish_theme_assets(out)
     t0 = time.process_time()
     warm_up()
     warm = time.process_time() - t0
@@ -471,7 +476,13 @@ def stage_profile() -> None:
     timed(pipeline, "check_records", "privacy gate on records")
     timed(pipeline, "school_site", "views")
     timed(pipeline, "render_school", "render (pages, feeds of both scripts)")
-    timed(pipeline, "build_site", "MkDocs build (zh-Hans)")
+    import dataclasses
+
+    class _Builder:
+        build = staticmethod(chosen.build)
+
+    timed(_Builder, "build", f"{engine_name} build (zh-Hans)")
+    pipeline.engine = lambda name: dataclasses.replace(chosen, build=_Builder.build)
     timed(pipeline, "write_hant", "zh-Hant from the built site")
     timed(pipeline, "check_output", "privacy gate on output")
     timed(pipeline, "portal_source", "portal source for the cache")
@@ -489,7 +500,7 @@ def stage_profile() -> None:
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(18)
     top = [line for line in text.getvalue().splitlines() if re.match(r"\s+\d", line)][:18]
-    save("profile", {"warm_up_s": round(warm, 2), "school_s": round(total, 2), "pages": build.result.pages,
+    save(f"profile-{engine_name}", {"warm_up_s": round(warm, 2), "school_s": round(total, 2), "pages": build.result.pages,
                      "stages": {k: round(v, 3) for k, v in sorted(measured.items(), key=lambda kv: -kv[1])},
                      "top": [re.sub(r"\s+", " ", line.strip()).replace(str(REPO) + "/", "").replace(
                          str(Path(sys.prefix)), "venv") for line in top]})
@@ -694,7 +705,9 @@ def main() -> None:
     if stage in {"machine", "all"}:
         save("machine", machine())
     if stage in {"profile", "all"}:
-        stage_profile()
+        stage_profile(sys.argv[2] if stage == "profile" and len(sys.argv) > 2 else "mkdocs")
+        if stage == "profile":
+            return
     if stage in {"naive", "all"}:
         stage_naive(int(sys.argv[2]) if stage == "naive" and len(sys.argv) > 2 else 50)
     if stage == "full":
