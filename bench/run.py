@@ -6,6 +6,7 @@ real `careportal build` command, side by side with a naive baseline; writes benc
     .venv/bin/python bench/run.py full 200           # full build of N schools
     .venv/bin/python bench/run.py incremental        # one edited school with 1,000 built (after full 1000)
     .venv/bin/python bench/run.py profile            # where one school's time goes
+    .venv/bin/python bench/run.py compare 5          # engines side by side on N synthetic schools
     .venv/bin/python bench/run.py report             # RESULTS.md from the figures measured so far
 
 Figures go to $CAREPORTAL_BENCH (default /tmp/careportal-bench)/results/*.json, one file per stage.
@@ -301,47 +302,196 @@ def stage_incremental(count: int = 1000) -> None:
     save("incremental", {"schools": count, "edited": f"{school.name}/activities/{activity.name}", "runs": runs})
 
 
-def stage_profile() -> None:
+HUGO_CONFIG = """baseURL = "/"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+uglyURLs = true
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUT = "<!doctype html><html lang=zh><head><meta charset=utf-8><title>{{ .Title }}</title></head>" \
+              "<body>{{ .Content }}</body></html>\n"
+
+
+def _pages(stdout: str) -> int:
+    return sum(int(n) for n in re.findall(r"已发布（(\d+) 页）", stdout))
+
+
+def _tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _plain_projects(work: Path, target: Path) -> list[Path]:
+    """Copies of careportal's generated zh-Hans projects (the same Markdown and mkdocs.yml, whose
+    site_dir is `site` inside the project, as Zensical requires)."""
+    shutil.rmtree(target, ignore_errors=True)
+    projects = []
+    for config in sorted((work / "schools").glob("*/mkdocs.yml")):
+        project = target / config.parent.name
+        shutil.copytree(config.parent / "docs", project / "docs")
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings["site_dir"] = "site"
+        (project / "mkdocs.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        projects.append(project)
+    return projects
+
+
+def _hugo_projects(projects: list[Path], target: Path) -> list[Path]:
+    shutil.rmtree(target, ignore_errors=True)
+    sites = []
+    for project in projects:
+        site = target / project.name
+        for md in (project / "docs").rglob("*.md"):
+            rel = md.relative_to(project / "docs")
+            name = "_index.md" if rel.name == "index.md" else rel.name
+            (site / "content" / rel.parent).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(md, site / "content" / rel.parent / name)
+        (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        for kind in ("single", "list"):
+            (site / "layouts" / "_default" / f"{kind}.html").write_text(HUGO_LAYOUT, encoding="utf-8")
+        (site / "layouts" / "index.html").write_text(HUGO_LAYOUT, encoding="utf-8")
+        (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        sites.append(site)
+    return sites
+
+
+def _each(label: str, commands: list[tuple[list[str], Path]], pages: int, out_dirs: list[Path]) -> dict:
+    cpu = wall = 0.0
+    failures = []
+    loads = []
+    for args, cwd in commands:
+        result = measure(args, cwd=cwd)
+        cpu += result["cpu_s"]
+        wall += result["wall_s"]
+        loads.append(result["load_mean"] or os.getloadavg()[0])
+        if result["returncode"] != 0:
+            failures.append(result["stderr"][-300:])
+    count = max(1, len(commands))
+    return {"label": label, "cpu_s": round(cpu, 2), "wall_s": round(wall, 2), "pages": pages,
+            "cpu_ms_per_page": round(1000 * cpu / max(1, pages), 2), "cpu_s_per_school": round(cpu / count, 2),
+            "kb_per_school": round(sum(_tree_bytes(d) for d in out_dirs) / 1024 / count),
+            "failures": failures[:3], "load_mean": round(sum(loads) / count, 2)}
+
+
+def _minify(out: Path) -> dict:
+    """minify-html over every page of a built county (bytes before and after; not published)."""
+    try:
+        import minify_html
+    except ImportError:
+        return {}
+    before = after = 0
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        small = minify_html.minify(text, minify_js=False, minify_css=False, keep_closing_tags=True,
+                                   keep_html_and_head_opening_tags=True)
+        before += len(text.encode())
+        after += len(small.encode())
+    return {"html_bytes": before, "minified_bytes": after}
+
+
+def stage_compare(count: int = 5) -> None:
+    """careportal on each engine against plain `mkdocs build` and `zensical build` of the same
+    generated Markdown (one cold process per school), and Hugo with trivial templates."""
+    base = BASE / f"c{count}"
+    root = base / "root"
+    generate(root, count)
+    rows = []
+    runs = {}
+    for engine in ("mkdocs", "zensical"):
+        out, work = base / f"site-{engine}", base / f"work-{engine}"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        result = careportal(root, out, work, "--engine", engine, "--force")
+        result["counts"] = counts(result["stdout"])
+        pages = 2 * _pages(result["stdout"])  # both scripts are published
+        result["bytes"] = output_bytes(out)
+        runs[engine] = result
+        rows.append({"label": f"careportal --engine {engine} (both scripts, gate, feeds; {result['counts']})",
+                     "cpu_s": result["cpu_s"], "wall_s": result["wall_s"], "pages": pages,
+                     "cpu_ms_per_page": round(1000 * result["cpu_s"] / max(1, pages), 2),
+                     "cpu_s_per_school": round(result["cpu_s"] / count, 2),
+                     "kb_per_school": round(result["bytes"]["own_mean"] / 1024),
+                     "kb_theme_once": round(result["bytes"]["theme_store"] / 1024),
+                     "load_mean": result["load_mean"]})
+    projects = _plain_projects(base / "work-mkdocs", base / "plain")
+    md_pages = sum(len(list((p / "docs").rglob("*.md"))) for p in projects)
+    rows.append(_each("plain `mkdocs build` (zh-Hans only, own copy of the theme)",
+                      [([str(BIN / "mkdocs"), "build", "-q", "-f", str(p / "mkdocs.yml")], p) for p in projects],
+                      md_pages, [p / "site" for p in projects]))
+    for p in projects:
+        shutil.rmtree(p / "site", ignore_errors=True)
+    if (BIN / "zensical").exists():
+        rows.append(_each("plain `zensical build` (zh-Hans only, own copy of the theme)",
+                          [([str(BIN / "zensical"), "build", "-f", str(p / "mkdocs.yml")], p) for p in projects],
+                          md_pages, [p / "site" for p in projects]))
+    hugo = shutil.which("hugo")
+    if hugo:
+        sites = _hugo_projects(projects, base / "hugo")
+        rows.append(_each("Hugo, trivial templates (floor)", [([hugo, "--quiet"], s) for s in sites],
+                          md_pages, [s / "public" for s in sites]))
+    floor = next((r for r in rows if r["label"].startswith("Hugo")), None)
+    plain = next(r for r in rows if r["label"].startswith("plain `mkdocs"))
+    for row in rows:
+        row["vs_plain_mkdocs"] = round(row["cpu_ms_per_page"] / plain["cpu_ms_per_page"], 2)
+        if floor:
+            row["vs_hugo"] = round(row["cpu_ms_per_page"] / max(0.001, floor["cpu_ms_per_page"]), 1)
+    save(f"compare{count}", {"schools": count, "machine": machine(), "rows": rows,
+                             "minify": _minify(base / "site-mkdocs"),
+                             "stdout_tail": {k: v["stdout"][-400:] for k, v in runs.items()}})
+
+
+def stage_profile(engine_name: str = "mkdocs") -> None:
     """One school built in this process, twice (the second is a warm worker's cost), per stage."""
     from generator.county import school_build as pipeline
     from generator.settings import BuildSettings
-    from generator.site.mkdocs_build import publish_theme_assets, warm_up
+    from generator.site.mkdocs_build import warm_up
 
     root, out = BASE / "profile" / "root", BASE / "profile" / "site"
     generate(root, 3)
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(BASE / "profile" / "work", ignore_errors=True)  # no records-gate results kept from before
     out.mkdir(parents=True)
-    ctx = pipeline.prepare(BuildSettings(root, out, BASE / "profile" / "work", today=date(2026, 11, 23)))
-    ctx.theme_store = publish_theme_assets(out)
-    t0 = time.monotonic()
+    ctx = pipeline.prepare(BuildSettings(root, out, BASE / "profile" / "work", today=date(2026, 11, 23),
+                                         engine=engine_name))
+    from generator.site.engines import engine as get_engine
+
+    chosen = get_engine(engine_name)
+    ctx.theme_store = chosen.publish_theme_assets(out)
+    t0 = time.process_time()
     warm_up()
-    warm = time.monotonic() - t0
+    warm = time.process_time() - t0
     stages: dict[str, float] = {}
 
     def timed(module, name: str, label: str):
         original = getattr(module, name)
 
         def wrapper(*args, **kwargs):
-            start = time.monotonic()
+            start = time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
-                stages[label] = stages.get(label, 0) + time.monotonic() - start
+                stages[label] = stages.get(label, 0) + time.process_time() - start
         setattr(module, name, wrapper)
 
     timed(pipeline, "load_school", "load (YAML → records)")
     timed(pipeline, "check_records", "privacy gate on records")
     timed(pipeline, "school_site", "views")
-    timed(pipeline, "render_school", "render (pages, zh-Hant, feeds)")
-    timed(pipeline, "build_site", "MkDocs build (all variants)")
+    timed(pipeline, "render_school", "render (pages, feeds of both scripts)")
+    import dataclasses
+
+    class _Builder:
+        build = staticmethod(chosen.build)
+
+    timed(_Builder, "build", f"{engine_name} build (zh-Hans)")
+    pipeline.engine = lambda name: dataclasses.replace(chosen, build=_Builder.build)
+    timed(pipeline, "write_hant", "zh-Hant from the built site")
     timed(pipeline, "check_output", "privacy gate on output")
     timed(pipeline, "portal_source", "portal source for the cache")
     pipeline.build_school(ctx, "xuexiao-0001")  # warms templates and caches like a worker's first school
     stages.clear()
-    start = time.monotonic()
+    start = time.process_time()
     build = pipeline.build_school(ctx, "xuexiao-0002")
-    total = time.monotonic() - start
-    assert build.result.status == "built", build.result.problems[:3]
+    total = time.process_time() - start
+    assert build.result.status.value == "built", build.result.problems[:3]
     measured = dict(stages)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -350,7 +500,7 @@ def stage_profile() -> None:
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(18)
     top = [line for line in text.getvalue().splitlines() if re.match(r"\s+\d", line)][:18]
-    save("profile", {"warm_up_s": round(warm, 2), "school_s": round(total, 2), "pages": build.result.pages,
+    save(f"profile-{engine_name}", {"warm_up_s": round(warm, 2), "school_s": round(total, 2), "pages": build.result.pages,
                      "stages": {k: round(v, 3) for k, v in sorted(measured.items(), key=lambda kv: -kv[1])},
                      "top": [re.sub(r"\s+", " ", line.strip()).replace(str(REPO) + "/", "").replace(
                          str(Path(sys.prefix)), "venv") for line in top]})
@@ -370,6 +520,50 @@ def _kb(value: int) -> str:
 
 def _verdict(ok: bool, miss: str) -> str:
     return "met" if ok else f"**missed** ({miss})"
+
+
+COMPARE_START, COMPARE_END = "<!-- compare:start -->", "<!-- compare:end -->"
+
+
+def compare_section(data: dict) -> list[str]:
+    info = data["machine"]
+    lines = [COMPARE_START, f"## Engines side by side (`bench/run.py compare {data['schools']}`)", "",
+             f"{data['schools']} synthetic schools (bench/synth.py, ~92 pages each per script), same run, "
+             f"{info['cores']} cores ({info['cpu']}), load average {info['load_before']:.1f} before the run "
+             "(other engineers' builds and tests shared the 2 cores: CPU times are inflated by contention, "
+             "wall times much more). CPU is user+system of the whole process tree. careportal publishes both "
+             "scripts (pages = 2 × Markdown pages) with the records and output gates, feeds, calendar, notice "
+             "and the portal, and includes its workers' start-up (jieba's dictionaries, imports: ≈2.8 s per "
+             "worker, 2 workers); the plain builds run one cold process per school over careportal's generated "
+             "zh-Hans Markdown and mkdocs.yml (site_dir inside the project), each with its own copy of the "
+             "theme; Hugo renders the same Markdown files with one trivial template (the floor).", "",
+             "| Build | CPU s | pages | CPU ms / page | CPU s / school | × plain mkdocs (per page) | × Hugo | "
+             "KB / school |", "|---|---|---|---|---|---|---|---|"]
+    for row in data["rows"]:
+        kb = f"{row['kb_per_school']}" + (f" (+ theme {row['kb_theme_once']} KB once)" if "kb_theme_once" in row else "")
+        lines.append(f"| {row['label']} | {row['cpu_s']} | {row['pages']} | {row['cpu_ms_per_page']} | "
+                     f"{row['cpu_s_per_school']} | {row['vs_plain_mkdocs']} | {row.get('vs_hugo', '—')} | {kb} |")
+    if data.get("minify"):
+        m = data["minify"]
+        lines += ["", f"minify-html over careportal's pages (MkDocs): {m['html_bytes'] // 1024} KB → "
+                      f"{m['minified_bytes'] // 1024} KB ({100 - 100 * m['minified_bytes'] // max(1, m['html_bytes'])}% less)."]
+    lines.append(COMPARE_END)
+    return lines
+
+
+def write_compare_section(data: dict) -> None:
+    """Put the comparison into RESULTS.md (replacing an earlier one), keeping the rest."""
+    path = HERE / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Bureau build benchmark\n"
+    section = "\n".join(compare_section(data))
+    if COMPARE_START in text:
+        before, _, rest = text.partition(COMPARE_START)
+        _, _, after = rest.partition(COMPARE_END)
+        text = before + section + after
+    else:
+        head, sep, tail = text.partition("\n## ")
+        text = head + "\n" + section + "\n" + sep.lstrip("\n") + tail if sep else text + "\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def report() -> None:
@@ -516,11 +710,19 @@ def main() -> None:
     if stage in {"machine", "all"}:
         save("machine", machine())
     if stage in {"profile", "all"}:
-        stage_profile()
+        stage_profile(sys.argv[2] if stage == "profile" and len(sys.argv) > 2 else "mkdocs")
+        if stage == "profile":
+            return
     if stage in {"naive", "all"}:
         stage_naive(int(sys.argv[2]) if stage == "naive" and len(sys.argv) > 2 else 50)
     if stage == "full":
         stage_full(int(sys.argv[2]))
+    if stage == "compare":
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+        if not (len(sys.argv) > 3 and sys.argv[3] == "--report-only"):
+            stage_compare(count)
+        write_compare_section(load(f"compare{count}"))
+        return
     if stage == "all":
         stage_full(200)
         stage_full(1000)

@@ -71,20 +71,28 @@ def _shard(ctx, param, value):
 @click.option("--shard", metavar="i/N", default=None, callback=_shard,
               help="只生成 N 份中的第 i 份学校（按学校文件夹名固定分配），不生成全县首页；各份都完成后运行 --portal-only。")
 @click.option("--portal-only", is_flag=True, help="只生成全县首页，用各分片已发布的学校。")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="用哪个引擎生成网站：mkdocs（默认）或 zensical（需另外安装 careportal[zensical]）。")
 def build(root: Path, out: Path | None, schools: tuple[str, ...], work: Path | None, jobs: int | None,
           force: bool, wait: bool, scheduler: str | None, cluster: str | None, shard: tuple[int, int] | None,
-          portal_only: bool) -> None:
+          portal_only: bool, engine: str) -> None:
     """生成全县门户和各校网站（只重新生成有改动的学校）。"""
     if scheduler and cluster:
         raise click.UsageError("--scheduler 和 --cluster 只能选一个")
     if portal_only and (shard or schools or scheduler or cluster or force):
         raise click.UsageError("--portal-only 只生成全县首页，不能和 --shard、--school、--scheduler、--cluster、--force 一起用")
     out = out or root / "site"
+    if engine == "zensical":
+        try:
+            import zensical  # noqa: F401
+        except ImportError:
+            click.echo("没有安装 Zensical：请先运行 pip install 'careportal[zensical]'，或去掉 --engine zensical。", err=True)
+            sys.exit(2)
     progress = Progress()
     try:
         settings = BuildSettings(root, out, work, tuple(schools), jobs=jobs, force=force, scheduler=scheduler,
                                  local_cluster=cluster == "local", shard=shard, portal_only=portal_only,
-                                 wait=None if wait else 0)
+                                 wait=None if wait else 0, engine=engine)
         report = build_county(settings, progress=progress, plan=progress.plan, on_wait=_waiting)
     except KeyboardInterrupt:
         progress.finish()

@@ -98,6 +98,12 @@ class BuildSettings:
     def on_cluster(self) -> bool:
         return bool(self.scheduler) or self.local_cluster
 
+    engine: str = "mkdocs"
+    """What builds each school's site from the generated pages: `mkdocs` (MkDocs with Material
+    for MkDocs, the default) or `zensical` (Zensical, Material's successor, reading the same
+    mkdocs.yml; an optional dependency: `pip install careportal[zensical]`). The published pages
+    are the same content; README says what differs."""
+
     def resolved(self) -> "BuildSettings":
         root = self.root.resolve()
         return dataclasses.replace(

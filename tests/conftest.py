@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, copy_demo, run_cli
 
+TEST_ENGINE = os.environ.get("CAREPORTAL_TEST_ENGINE", "mkdocs")  # or zensical
+
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo county built once per test session with the real CLI."""
+    """The demo county built once per test session with the real CLI, by the engine named in
+    CAREPORTAL_TEST_ENGINE (mkdocs by default; CI runs the site and browser tests with both)."""
     base = tmp_path_factory.mktemp("demo")
     out, work = base / "site", base / "work"
-    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--work", str(work))
+    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--work", str(work), "--engine", TEST_ENGINE)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

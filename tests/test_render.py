@@ -10,7 +10,7 @@ import yaml
 from helpers import copy_demo
 
 from generator.records.load import load_county
-from generator.site import render, urls
+from generator.site import hant_site, render, urls
 from generator.site.views import portal_view, school_site
 
 TODAY = date(2026, 11, 23)
@@ -40,19 +40,18 @@ def test_every_record_gets_its_page_at_the_url_tables_path(rendered):
         assert (docs / page.source).is_file(), page.source
     assert result.pages == len(expected)
     for name in (urls.CALENDAR, urls.FEED, urls.NOTICE):  # written beside the pages, in both scripts
-        assert (docs / name).is_file() and (result.project / "zh-Hant" / "docs" / name).is_file()
+        assert (docs / name).is_file() and (result.hant_files / name).is_file()
+    assert "活動" in (result.hant_files / urls.FEED).read_text(encoding="utf-8")
 
 
-def test_two_configs_one_per_script(rendered):
+def test_one_config_the_zh_hant_site_is_made_from_the_built_one(rendered):
     site, _, result, layout = rendered
-    assert [c.parent.name for c in result.configs] == [site.slug, "zh-Hant"]
-    hans, hant = (yaml.safe_load(c.read_text(encoding="utf-8")) for c in result.configs)
-    assert hans["INHERIT"] == hant["INHERIT"] == str(layout.base_config)
-    assert hans["site_name"] == "青溪县柳浪乡黄杉村小学" and hant["site_name"] == "青溪縣柳浪鄉黃杉村小學"
-    assert hans["theme"]["language"] == "zh" and hant["theme"]["language"] == "zh-Hant"
-    assert hant["site_dir"].endswith("/zh-Hant")
-    assert "活動動態" in [next(iter(item)) for item in hant["nav"]]
-    assert "nav" not in hans or "活动动态" in [next(iter(item)) for item in hans["nav"]]
+    assert [c.parent.name for c in result.configs] == [site.slug]
+    hans = yaml.safe_load(result.configs[0].read_text(encoding="utf-8"))
+    assert hans["INHERIT"] == str(layout.base_config)
+    assert hans["site_name"] == "青溪县柳浪乡黄杉村小学"
+    assert hans["theme"]["language"] == "zh"
+    assert not (result.project / "zh-Hant").exists()
     # careportal's own assets are fingerprinted, and the config names exactly the copied files
     css = hans["extra_css"][0]
     assert css.startswith("assets/careportal/careportal.") and (result.project / "docs" / css).is_file()
@@ -61,7 +60,8 @@ def test_two_configs_one_per_script(rendered):
 def test_zh_hant_pages_are_converted_and_keep_their_links(rendered):
     _, _, result, _ = rendered
     hans = (result.project / "docs" / urls.NEWS.source).read_text(encoding="utf-8")
-    hant = (result.project / "zh-Hant" / "docs" / urls.NEWS.source).read_text(encoding="utf-8")
+    rules = hant_site.HantRules(render.SCRIPTS, None, {}, {})
+    hant = hant_site.convert_page(hans, rules)  # as the built page is converted (test_hant_site.py)
     assert "活动动态" in hans and "活動動態" in hant
     assert hant.count('href="') == hans.count('href="')
 

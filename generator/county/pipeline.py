@@ -29,14 +29,15 @@ from generator.county.publish import clean_staging, publish_files, remove_stagin
 from generator.county.results import CountyReport, SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, prepare
 from generator.county.workers import run_builds
-from generator.privacy.context import redacted
+from generator.county.gate_memo import PortalFacts
+from generator.privacy.context import redacted, school_facts
 from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_bureau, check_records
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
-from generator.site.mkdocs_build import publish_theme_assets
+from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
 from generator.site.render import render_portal
 from generator.site.views import portal_view
 
@@ -111,8 +112,10 @@ def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
         out.mkdir(parents=True, exist_ok=True)
         staging = clean_staging(out, part)
         ctx.staging_dir = staging if part else None
-        ctx.theme_store = publish_theme_assets(out, clean_leftovers=part is None)
+        ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out, clean_leftovers=part is None)
         county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+        if ctx.settings.engine != DEFAULT_ENGINE:  # another engine's sites are other output
+            county_key = hashlib.sha256(f"{county_key}|{ctx.settings.engine}".encode()).hexdigest()
         bureau_gate = _bureau_gate(cache, county, county_key, force)  # what `careportal check` reports for it
         county_problems += bureau_gate
         if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
@@ -267,7 +270,10 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
         render_portal(portal, ctx.layout, stage)
-        gate = check_portal(ctx.county, stage)
+        facts = PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
+                            lambda folder: school_facts(ctx.county, folder))
+        gate = check_portal(ctx.county, stage, facts)
+        facts.save()
         county_problems += gate
         if has_errors(gate):  # the previous portal stays online
             cache.store_portal_key(None)

@@ -11,16 +11,17 @@ from typing import Optional
 
 from generator.county import gate_report
 from generator.county.cache import portal_source
+from generator.county.gate_memo import school_memo
 from generator.county.publish import staging_root
 from generator.county.results import SchoolResult, Status, internal_error
 from generator.privacy.context import redacted
-from generator.privacy.output_gate import check_output
+from generator.privacy.output_gate import check_output, use_engine_templates
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
-from generator.site.mkdocs_build import build_site
-from generator.site.render import Layout, render_school
+from generator.site.engines import engine
+from generator.site.render import Layout, render_school, write_hant
 from generator.site.views import school_site
 
 
@@ -101,16 +102,23 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if not records.ok:
             return SchoolBuild(result)
         county = dataclasses.replace(ctx.county, schools=[records])
-        result.problems += check_records(county, records)
+        memo = school_memo(ctx.settings.work, slug)
+        result.problems += check_records(county, records, memo)
+        memo.save()
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)
         staged = ctx.staging / slug
-        rendered = render_school(site, ctx.layout, staged)
+        engine_name = ctx.settings.engine
+        rendered = render_school(site, ctx.layout, staged, engine_name)
         result.pages = rendered.pages
+        builder = engine(engine_name)
+        label = "MkDocs" if engine_name == "mkdocs" else "Zensical"
         for config in rendered.configs:
-            for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
-                result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
+            for warning in builder.build(config, staged, theme_store=ctx.theme_store, content_date=site.updated):
+                result.problems.append(Problem(f"schools/{slug}/", 0, "", f"{label}：{warning}", Severity.WARNING))
+        write_hant(rendered, staged, engine_name)
+        use_engine_templates(builder.templates)
         result.problems += check_output(county, records, staged)
         if has_errors(result.problems):
             return SchoolBuild(result)

@@ -9,7 +9,7 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from generator.privacy import detect
 from generator.privacy.child_register import deny_list, read_register, register_files
@@ -110,19 +110,37 @@ def context(county: County, records: SchoolRecords) -> Context:
     )
 
 
-def county_context(county: County) -> Context:
+@dataclass(frozen=True)
+class SchoolFacts:
+    """What the portal's gate needs of one school folder: its register's deny-list, its declared
+    numbers and its staff names. Kept between builds by the county layer, keyed by the folder's
+    content (the school's build key), so a portal rebuild does not re-read every school."""
+
+    deny: detect.DenyList
+    numbers: frozenset[str]
+    staff: tuple[str, ...]
+
+
+def school_facts(county: County, folder: Path) -> SchoolFacts:
+    deny, _, _ = school_register(county.root, folder)
+    records = (next((r for r in county.schools if r.folder == folder), None)
+               or load_school(county.root, folder, only=("resources",)))  # what _school_numbers reads
+    numbers = frozenset(detect.phone_key(n) for n in _school_numbers(records))
+    return SchoolFacts(deny, numbers, tuple(records.school.record.staff_names) if records.school else ())
+
+
+def county_context(county: County, facts: Optional[Callable[[Path], SchoolFacts]] = None) -> Context:
     """The portal's context: every school folder's deny-list and declared numbers at once (read
-    from disk, so it does not matter which schools `county` holds)."""
+    from disk, so it does not matter which schools `county` holds; `facts` may answer per folder
+    from a cache instead, see `SchoolFacts`)."""
     deny = detect.DenyList()
     numbers = set(declared_phones(county, SchoolRecords("", county.root)))
     staff: list[str] = []
     for folder in school_folders(county.root, Problems()):
-        one, _, _ = school_register(county.root, folder)
-        deny.merge(one)
-        records = (next((r for r in county.schools if r.folder == folder), None)
-                   or load_school(county.root, folder, only=("resources",)))  # what _school_numbers reads
-        numbers |= {detect.phone_key(n) for n in _school_numbers(records)}
-        staff += records.school.record.staff_names if records.school else []
+        one = facts(folder) if facts is not None else school_facts(county, folder)
+        deny.merge(one.deny)
+        numbers |= one.numbers
+        staff += one.staff
     host = _site_host(county)
     return Context(county_k(county), deny, [], deny.summary(), frozenset(numbers),
                    (host,) if host else (), tuple(staff), (), _site_prefix(county), host)

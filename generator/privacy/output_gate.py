@@ -42,13 +42,38 @@ MAX_SCAN_BYTES = 64 * 1024 * 1024
 # Scanning the built site
 
 
-@lru_cache(maxsize=8)
-def theme_hashes(theme_dir: str) -> frozenset[str]:
-    """Hashes of every file the themes ship (Material's assets, careportal's theme): those files
-    are copied unchanged and are not content, so their bytes are not scanned as text."""
+_ENGINE_TEMPLATES: list[Optional[str]] = [None]  # set by use_engine_templates
+
+
+def use_engine_templates(folder: Optional[Path]) -> None:
+    """The templates folder of the engine that built the pages this process checks (None:
+    Material's, for MkDocs). Only that engine's theme files and inline scripts are allowed."""
+    _ENGINE_TEMPLATES[0] = str(folder) if folder is not None else None
+
+
+def _engine_templates() -> Path:
+    if _ENGINE_TEMPLATES[0] is not None:
+        return Path(_ENGINE_TEMPLATES[0])
     import material
 
-    folders = [Path(material.__file__).parent / "templates", Path(theme_dir)]
+    return Path(material.__file__).parent / "templates"
+
+
+def theme_hashes(theme_dir: str) -> frozenset[str]:
+    """Hashes of every file the themes ship (the engine's theme assets, careportal's theme):
+    those files are copied unchanged and are not content, so their bytes are not scanned as text."""
+    return _theme_hashes(theme_dir, str(_engine_templates()))
+
+
+def theme_scripts(theme_dir: str) -> tuple[re.Pattern, ...]:
+    """Inline scripts the themes' templates contain, as patterns (a Jinja expression matches any
+    text without '<'). Analytics integrations are left out: careportal never sends readers' data."""
+    return _theme_scripts(theme_dir, str(_engine_templates()))
+
+
+@lru_cache(maxsize=8)
+def _theme_hashes(theme_dir: str, engine_templates: str) -> frozenset[str]:
+    folders = [Path(engine_templates), Path(theme_dir)]
     found = set()
     for folder in folders:
         for path in folder.rglob("*"):
@@ -62,13 +87,9 @@ _SCRIPT_IN_TEMPLATE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I
 
 
 @lru_cache(maxsize=8)
-def theme_scripts(theme_dir: str) -> tuple[re.Pattern, ...]:
-    """Inline scripts the themes' templates contain, as patterns (a Jinja expression matches any
-    text without '<'). Analytics integrations are left out: careportal never sends readers' data."""
-    import material
-
+def _theme_scripts(theme_dir: str, engine_templates: str) -> tuple[re.Pattern, ...]:
     patterns = []
-    for folder in (Path(material.__file__).parent / "templates", Path(theme_dir)):
+    for folder in (Path(engine_templates), Path(theme_dir)):
         for path in sorted(folder.rglob("*")):
             if path.suffix not in {".html", ".j2"} or "analytics" in path.as_posix():
                 continue
@@ -361,7 +382,7 @@ class OutputScan:
                 problems.append(Problem(where, text.count("\n", 0, match.start()) + 1, "",
                                         "样式表从外部网址加载字体或图片，或含有脚本。网站不能依赖外部网络", Severity.ERROR, "网页安全"))
         if path.suffix.lower() in {".html", ".htm", ".svg", ".xhtml"}:
-            markup = None if path.suffix.lower() == ".svg" else theme_pairs(str(self.theme_dir))
+            markup = None if path.suffix.lower() == ".svg" else theme_pairs(str(self.theme_dir), _ENGINE_TEMPLATES[0])
             audit = HtmlAudit(path, self.site_dir, self.ctx, hashes, scripts, markup)
             try:
                 audit.feed(text)
@@ -403,10 +424,11 @@ def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list
                       RecordTexts(county, records)).run()
 
 
-def check_portal(county: County, portal_dir: Path) -> list[Problem]:
-    """The gate over the county portal (every school's deny-list applies; findings are traced to
-    the bureau's records and those of the schools `county` holds)."""
-    ctx = county_context(county)
+def check_portal(county: County, portal_dir: Path, facts=None) -> list[Problem]:
+    """The gate over the county portal (every school's deny-list applies; `facts`: see
+    context.county_context; findings are traced to the bureau's records and those of the schools
+    `county` holds)."""
+    ctx = county_context(county, facts)
     return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), RecordTexts(county)).run()
 
 

@@ -4,13 +4,20 @@ sensitive attributes in prose, recipient lists, photo consent). Findings name fi
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
+from importlib.metadata import version
+from pathlib import Path
+from typing import MutableMapping, Optional
 
 from generator.privacy import detect, photos
+from generator.privacy.child_register import register_files
 from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
 from generator.problems import Problem, Severity
 from generator.records.load import County, Loaded, SchoolRecords
 
+GATE_FORMAT = "1"  # bump when what a cached result holds changes
 
 
 def _strings(data, path=()):
@@ -94,12 +101,55 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
     return problems
 
 
-def check_records(county: County, records: SchoolRecords) -> list[Problem]:
-    """The gate over a school's records, before anything is rendered."""
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The gate's own code and the tagger it uses: a change invalidates every cached result."""
+    digest = hashlib.sha256(version("jieba").encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def context_key(ctx: Context, records: SchoolRecords) -> str:
+    """Everything besides a record's own text that its text checks read: the register (its files'
+    bytes, and the deny-list made from them), k, the declared numbers, staff and place names, the
+    site's address, and the gate's code."""
+    digest = hashlib.sha256(f"{GATE_FORMAT}|{_code_version()}".encode())
+    for path in register_files(records.folder):
+        digest.update(b"register\0" + str(path.relative_to(records.folder)).encode() + b"\0" + path.read_bytes())
+    deny = ctx.deny
+    parts = [ctx.k, sorted(deny.full_names.items()), sorted(deny.given_names.items()), sorted(deny.ids),
+             sorted(deny.phones), sorted(deny.addresses), sorted(deny.allow_words), sorted(ctx.allowed_phones),
+             list(ctx.email_domains), list(ctx.staff), list(ctx.known), ctx.site_prefix, ctx.site_host]
+    digest.update(repr(parts).encode())
+    return digest.hexdigest()
+
+
+def _file_key(item: Loaded, county: County, ctx_key: str) -> str:
+    raw = (county.root / item.path).read_bytes()
+    return hashlib.sha256(ctx_key.encode() + b"\0" + item.path.encode() + b"\0" + raw).hexdigest()
+
+
+def check_records(county: County, records: SchoolRecords,
+                  memo: Optional[MutableMapping[str, list[Problem]]] = None) -> list[Problem]:
+    """The gate over a school's records, before anything is rendered.
+
+    With `memo`, each record file's text checks (rules 1–7, jieba's tagging included) are looked
+    up by a key of its bytes and everything else they read (`context_key`: the register's hash
+    among it); an unchanged record with an unchanged register is not scanned again. The
+    structural checks (photos, sensitive attributes) always run: they read the photo files."""
     ctx = context(county, records)
+    ctx_key = context_key(ctx, records) if memo is not None else ""
     problems = list(ctx.register_problems)
     for item in records.all_records():
-        problems += _check_file(item, county, ctx)
+        if memo is None:
+            problems += _check_file(item, county, ctx)
+        else:
+            key = _file_key(item, county, ctx_key)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _check_file(item, county, ctx)
+            problems += found
         problems += _structural(item, records, ctx)
     return problems
 

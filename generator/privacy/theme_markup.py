@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 # Markdown bodies (richtext.py): the tags and attributes nh3 keeps, and the URL schemes of links.
 BODY_TAGS = frozenset({
@@ -90,14 +91,16 @@ def _material_templates() -> Path:
 
 
 @lru_cache(maxsize=8)
-def theme_pairs(theme_dir: str) -> frozenset[tuple[str, str]]:
-    """Every (tag, attribute) pair a page built with this theme may have."""
+def theme_pairs(theme_dir: str, engine_templates: Optional[str] = None) -> frozenset[tuple[str, str]]:
+    """Every (tag, attribute) pair a page built with this theme may have; `engine_templates`: the
+    building engine's templates folder (None: Material's, for MkDocs)."""
     pairs: set[tuple[str, str]] = set(MARKDOWN_PAIRS)
     pairs.update((tag, attribute) for tag, attributes in BODY_ATTRIBUTES.items() for attribute in attributes)
     pairs.add(("a", "rel"))
     pairs.update((tag, "") for tag in BODY_TAGS)
     pairs.update((tag, "") for tag, _ in MARKDOWN_PAIRS)
-    sources = [path for path in sorted(_material_templates().rglob("*")) if path.suffix in {".html", ".svg"}]
+    engine = Path(engine_templates) if engine_templates else _material_templates()
+    sources = [path for path in sorted(engine.rglob("*")) if path.suffix in {".html", ".svg"}]
     theme = Path(theme_dir)
     for folder in ("overrides", "pages", "portal", "notice"):
         sources += [path for path in sorted((theme / folder).rglob("*")) if path.suffix in {".html", ".j2"}]

@@ -57,7 +57,10 @@ def _chunks(words: Iterable[str]) -> list[str]:
     return chunks
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _convert_run(run: str) -> str:
+    """(Cached: a site's pages share their theme and navigation words; cleared when jieba's
+    dictionary changes.)"""
     chunks = _chunks(jieba.cut(run, HMM=False))
     converted = _s2t().convert("\n".join(chunks)).split("\n")
     if len(converted) != len(chunks):  # never seen; fall back to whole-run conversion
@@ -120,3 +123,4 @@ def use_search_dictionary() -> None:
     if jieba.dt.dictionary != path:
         jieba.set_dictionary(path)
         jieba.initialize()
+        _convert_run.cache_clear()

@@ -38,6 +38,7 @@ from mkdocs.plugins import BasePlugin  # noqa: E402
 from generator.ids import opaque  # noqa: E402
 
 MATERIAL_ASSETS = Path(material.__file__).resolve().parent / "templates" / "assets"
+THEME_LANGUAGES = MATERIAL_ASSETS.parent / "partials" / "languages"  # the theme's interface words
 THEME_STORE = ".careportal-theme"  # in the output folder: the county's one copy of Material's assets
 OWN_ASSETS = "assets/careportal/"  # careportal's stylesheets, scripts and images in a school's docs
 SHARED_FILES = "careportal-files"  # in THEME_STORE: one copy of each of them, named by content
@@ -133,13 +134,24 @@ def _plain_search_index(site_dir: Path) -> None:
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = json.loads(index.read_text(encoding="utf-8"))
-    text = (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    text = search_index_text(json.loads(index.read_text(encoding="utf-8")))
     index.write_text(text, encoding="utf-8")
     script = index.with_suffix(".js")
     if script.is_file():
         script.write_text(f"var __index = {text}", encoding="utf-8")
+
+
+def search_index_text(data: dict) -> str:
+    """The search index as written into a site: UTF-8 JSON (see `_plain_search_index`)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def search_segment(text: str) -> str:
+    """Chinese text cut into search words exactly as Material's search plugin does it."""
+    from material.plugins.search.plugin import SearchIndex
+
+    return SearchIndex._segment_chinese(None, text)
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

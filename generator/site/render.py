@@ -23,6 +23,8 @@ from generator.site.calendar import school_calendar
 from generator.site.feeds import county_feed, school_feed
 from generator.site.hans import to_hans
 from generator.site.hant import to_hant, use_search_dictionary
+from generator.site.hant_site import HantRules, Scripts, build_hant_site, interface_words
+from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
 from generator import theme as theme_files
 from generator.ids import opaque
 from generator.privacy.photos import write_photos
@@ -82,8 +84,10 @@ def _front_matter_json(value, **kwargs) -> str:
 class RenderedSchool:
     slug: str
     project: Path  # the generated MkDocs project folder
-    configs: list[Path]  # MkDocs configs to build, in this order (a later one may build inside an earlier one's site)
+    configs: list[Path]  # MkDocs configs to build, in this order (one: the zh-Hans site)
     pages: int
+    hant_files: Optional[Path] = None  # the zh-Hant take-home files (feed, calendar, notice, QR codes)
+    site_url: Optional[str] = None  # the zh-Hans site's URL, if the county has one
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ def _write_take_home(site: SchoolSite, layout: Layout, docs: Path, script: Scrip
     if url:
         (docs / "qr.svg").write_bytes(qr_svg(url))
         for letter in site.letters:  # printed letters carry a code to their own page, in this script
+            (docs / letter.qr).parent.mkdir(parents=True, exist_ok=True)
             (docs / letter.qr).write_bytes(qr_svg(url + letter.path))
 
 
@@ -232,17 +237,21 @@ def _write_config(path: Path, config: dict) -> None:
            + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
 
 
-def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedSchool:
-    """Write the school's two MkDocs projects into the work directory: zh-Hans builds into
-    `site_dir`, then zh-Hant (converted from it) into `site_dir/zh-Hant`.
+def render_school(site: SchoolSite, layout: Layout, site_dir: Path, engine_name: str = DEFAULT_ENGINE) -> RenderedSchool:
+    """Write the school's MkDocs project (zh-Hans, built into `site_dir`) into the work directory,
+    and the zh-Hant take-home files beside it; `write_hant` makes `site_dir/zh-Hant` from the
+    built site (one MkDocs build per school, see hant_site.py).
 
     Also points jieba (process-wide, as MkDocs' search plugin uses it) at the dictionary that
-    knows both scripts, so both search indexes are segmented alike (see hant.py)."""
+    knows both scripts, so both search indexes are segmented alike (see hant.py).
+
+    The config is the same for both engines but for `site_dir`: Zensical writes only inside the
+    project (`site`, moved to `site_dir` by zensical_build.py)."""
     use_search_dictionary()
     project = layout.work / "schools" / site.slug
     docs = project / "docs"
-    hant_project = project / "zh-Hant"
-    for folder in (docs, hant_project):
+    hant_files = project / "zh-Hant-files"
+    for folder in (docs, hant_files, project / "zh-Hant"):
         if folder.exists():
             shutil.rmtree(folder)
     env = environment(layout.theme, "pages")
@@ -269,17 +278,32 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
         _write(docs / page.source, to_hans(env.get_template(template).render(site=site, base=base, **extra)))
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
-    configs = []
-    for script in (HANS, HANT):
+    for script, folder in ((HANS, docs), (HANT, hant_files)):
         url = site.site_url + script.subdir if site.site_url else None
-        if script is HANT:
-            _convert_docs(docs, hant_project / "docs")
-        script_docs = docs if script is HANS else hant_project / "docs"
-        _write_take_home(site, layout, script_docs, script, url, assets)
-        config_path = (project if script is HANS else hant_project) / "mkdocs.yml"
-        _write_config(config_path, _config(site, layout, script, site_dir / script.subdir, url, assets))
-        configs.append(config_path)
-    return RenderedSchool(site.slug, project, configs, len(pages))
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_take_home(site, layout, folder, script, url, assets)
+    config_path = project / "mkdocs.yml"
+    url = site.site_url or None
+    built_into = site_dir if engine_name == DEFAULT_ENGINE else Path("site")
+    _write_config(config_path, _config(site, layout, HANS, built_into, url, assets))
+    return RenderedSchool(site.slug, project, [config_path], len(pages), hant_files, url)
+
+
+SCRIPTS = Scripts(
+    hans_lang=HANS.theme_language, hant_lang=HANT.lang, hans_og_locale=HANS.og_locale,
+    hant_og_locale=HANT.og_locale, hans_speech=HANS.speech, hant_speech=HANT.speech,
+    hans_other_prefix=HANS.other_prefix, hant_other_prefix=HANT.other_prefix, hans_portal=HANS.portal,
+    hant_portal=HANT.portal, hant_other_lang=HANT.other_lang, hant_other_label=HANT.other_label)
+
+
+def write_hant(rendered: RenderedSchool, site_dir: Path, engine_name: str = DEFAULT_ENGINE) -> list[Path]:
+    """The zh-Hant site (`site_dir/zh-Hant`) from the built zh-Hans one; returns its pages."""
+    built_by = engine(engine_name)
+    words, translations = interface_words(built_by.languages)
+    rules = HantRules(SCRIPTS, rendered.site_url, words, translations,
+                      None if built_by.name == DEFAULT_ENGINE else built_by.config_text)
+    return build_hant_site(site_dir, rendered.hant_files, rules, built_by.segment, built_by.index_text,
+                           built_by.search_index, built_by.search_script_end)
 
 
 PORTAL_FILES = ["index.html", "portal.css", "portal.js", urls.FEED, *SHARE_IMAGES]

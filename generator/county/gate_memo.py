@@ -1,0 +1,69 @@
+"""The records gate's results kept between builds, one file per school in the work directory
+(see records_gate.check_records: keyed by each record file's bytes, the register's hash and
+everything else the text checks read). Only the keys used by the latest build are kept."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from generator.county.cache import _read_pickle, _write_atomic
+from generator.problems import Problem
+
+FORMAT = "records-gate-1"
+
+
+class GateMemo(dict):
+    """A dict of key → problems, loaded from and saved to one school's file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        loaded = _read_pickle(path)
+        self.known: dict[str, list[Problem]] = (loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2
+                                                and loaded[0] == FORMAT and isinstance(loaded[1], dict) else {})
+        self.hits = 0
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        found = self.known.get(key)
+        if found is not None:
+            self.hits += 1
+            self[key] = found
+            return found
+        return default
+
+    def save(self) -> None:
+        if dict(self) != self.known:
+            _write_atomic(self.path, pickle.dumps((FORMAT, dict(self)), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def school_memo(work: Path, slug: str) -> GateMemo:
+    return GateMemo(work / "cache" / "records-gate" / f"{slug}.pkl")
+
+
+class PortalFacts:
+    """Each school folder's `SchoolFacts` for the portal's gate, kept by the folder's build key
+    (`cache.school_key`: the county part and every file of the folder, the register included), in
+    one file of the work directory. Only the keys of this build are kept."""
+
+    def __init__(self, path: Path, key_of, compute) -> None:
+        self.path, self.key_of, self.compute = path, key_of, compute
+        loaded = _read_pickle(path)
+        self.known = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT else {}
+        self.used: dict = {}
+        self.computed = 0
+
+    def __call__(self, folder: Path):
+        key = self.key_of(folder)
+        found = self.known.get(key)
+        if found is None:
+            found = self.compute(folder)
+            self.computed += 1
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.used.keys() != self.known.keys():
+            _write_atomic(self.path, pickle.dumps((FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL))
