@@ -155,7 +155,7 @@ def _sensitive(body: str) -> Optional[re.Match]:
     return _SENSITIVE.search(_mask_spans(body, _BENIGN))
 
 
-def _locators(body: str, names: Sequence[str]) -> list[tuple[int, str, str]]:
+def locators(body: str, names: Sequence[str]) -> list[tuple[int, str, str]]:
     """(offset, kind, text) of every locator: grade, class, sex, place, 某, name."""
     found = []
     for match in _GRADE.finditer(body):
@@ -193,6 +193,10 @@ def titled_names(body: str) -> list[tuple[int, str]]:
         name = match.group("name")
         if name[-1] in _NOT_NAMES or name[1:2] in _NOT_NAMES or match.start() not in bounds or match.end() not in bounds:
             continue
+        if any(c in _FUNCTION_CHARS or c in "的地得了着过们件" for c in name[1:]):
+            continue
+        if len(name) == 3 and (freq.get(name[:2]) or 0) > 0:
+            continue  # 信件由学生, 单独与学生: a word, then a character
         if not name.startswith("小") and ((freq.get(name) or 0) > 0 or name[0] in _FUNCTION_CHARS
                                           or _STATUS.search(name[1:]) or (freq.get(name[1:]) or 0) > 2000):
             continue  # 普通学生, 和留守学生, 向全体同学: words, not names
@@ -313,6 +317,17 @@ def _explicit_totals(body: str) -> list[int]:
     return [value for _, value, noun in _counts(body) if value and noun]
 
 
+def _pool(body: str, totals: Sequence) -> list[int]:
+    """The totals a percentage in `body` is read against: the numbers the sentence gives, else the
+    school's published total of the group the sentence is about (left-behind, migrant, all pupils)."""
+    explicit = _explicit_totals(body)
+    if explicit:
+        return sorted(set(explicit))
+    kind = "left_behind" if "留守" in body else "migrant" if "随迁" in body else "students"
+    typed = [value for which, value in (t if isinstance(t, tuple) else ("students", t) for t in totals) if which == kind]
+    return sorted(set(typed))
+
+
 def analyse(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Sequence[int] = ()) -> list[Hit]:
     """Rules 5, 6 and 7 over one piece of prose (offsets into `text`)."""
     text = simplified(unicodedata.normalize("NFKC", text))
@@ -341,8 +356,8 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
     sensitive = _sensitive(body)
     status = _STATUS.search(body)
     child = _CHILD.search(body) or _MOU.search(body) or (names and True)
-    locators = _locators(body, names)
-    person = [l for l in locators if l[1] in {"mou", "name"}]
+    places = locators(body, names)
+    person = [l for l in places if l[1] in {"mou", "name"}]
     counts = _counts(body)
     small = [(o, v, n) for o, v, n in counts if 0 < v < k]
     singular = _singular(body)
@@ -350,8 +365,8 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
 
     if sensitive and child:
         at = sensitive.start()
-        if locators:
-            where = locators[0][2]
+        if places:
+            where = places[0][2]
             return Finding(at, "敏感信息",
                            f"这句话把“{what()}”和“{where}”写在一起，村里的人能据此认出是哪个孩子。敏感情况只能写全校合计，"
                            f"而且有和没有的人数都不少于{k}人。可以写成：本学期共有留守儿童53人，学校为需要的孩子提供心理辅导")
@@ -367,7 +382,7 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
     for at, fraction, scope in _percentages(body):
         if scope != "child" and not (scope is None and child):
             continue
-        pool = sorted(set(_explicit_totals(body)) | set(t for t in totals if t))
+        pool = _pool(body, totals)
         if sensitive:
             if fraction in (0.0, 1.0):
                 return Finding(at, "敏感信息", f"不能说孩子“100%”或“0%”有“{what()}”的情况（等于说出了每个孩子的情况）")
@@ -392,7 +407,7 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
                            f"这句话说出了少于{k}名{status.group()}孩子（可能还有年级、班级），村里的人能据此认出是哪几个孩子。"
                            f"可以写成：全校共有留守儿童53人；少于{k}人时写“少于{k}人”")
         quantified = _quantified_children(body, predicate=status.start())
-        if locators and quantified is not None:
+        if places and quantified is not None:
             return Finding(quantified, "敏感信息",
                            f"说某个年级或班级的孩子“都是”{status.group()}儿童，等于说出了每个孩子的情况，请删掉")
     return None

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
-from generator.privacy import detect, photos
-from generator.privacy.context import Context, context, problem_from_hit, scan_patterns
+import urllib.parse
+
+from generator.privacy import consents, contacts, detect, meaning, photos
+from generator.privacy.context import Context, context, problem_from_hit, scan_patterns, school_lines
 from generator.problems import Problem, Severity
 from generator.records.load import County, Loaded, SchoolRecords
 
@@ -46,6 +48,10 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
             seen.add((hit.label, hit.masked, "any"))
         problems.append(problem_from_hit(item.path, line, hit))
 
+    # the file's name and folders, as the output scan reads the names of published files
+    name = detect.fold(urllib.parse.unquote(item.path).replace("/", " / "))
+    for hit in ctx.deny.find(name) + detect.find_ids(name) + detect.find_contacts(name, ctx.allowed_phones, ctx.email_domains):
+        problems.append(problem_from_hit(item.path, 0, dataclasses_replace(hit, "文件名里" + hit.message)))
     # the file as written (comments included): rules 1–3
     folded = detect.fold(raw)
     for hit in scan_patterns(folded, ctx):
@@ -57,6 +63,8 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
         for hit in scan_patterns(one, ctx):
             add(one.line(hit.start), hit)
         names = detect.name_candidates(one.text, ctx.staff, ctx.known)
+        names += [(o, w) for o, w in meaning.titled_names(one.text)
+                  if not any(w in s or s in w for s in ctx.staff) and (o, w) not in names]
         for offset, word in names:
             if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
                 continue  # part of a register name: already an error of rule 1
@@ -64,7 +72,7 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
                                           f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
                                           "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
                                           detect.WARNING, detect.mask_name(word)))
-        for hit in detect.find_text_rules(one.text, ctx.k, names):
+        for hit in detect.find_text_rules(one.text, ctx.k, names, ctx.totals):
             add(one.line(hit.start), hit)
     return problems
 
@@ -76,7 +84,9 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
     for index, photo in enumerate(getattr(record, "photos", None) or []):
         line = item.line_of("photos", index)
         faces = getattr(photo.faces, "value", photo.faces)
-        why = photos.refusal(photo.consent, faces)
+        why = photos.refusal(photo.consent, faces, records.folder)
+        if why and photo.consent and photo.faces:
+            line = item.line_of("photos", index, "consent")
         if why:
             problems.append(Problem(item.path, line, "", why, Severity.ERROR, "照片"))
             continue
@@ -87,11 +97,37 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
         except OSError:
             problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", "照片文件读不出来", Severity.ERROR, "照片"))
     for index, entry in enumerate(getattr(record, "sensitive", None) or []):
-        crossed = detect.qualifier_in(entry.attribute)
+        crossed = detect.qualifier_in(entry.attribute) or next(
+            (text for _, _, text in meaning.locators(meaning.simplified(entry.attribute), [])), None)
         if crossed:
             problems.append(Problem(item.path, item.line_of("sensitive", index, "attribute"), "", detect.redact(
                 f"敏感情况只能按全校合计公布，不能按年级、班级或性别分开（这里写了“{crossed}”）"), Severity.ERROR, "敏感信息"))
     return problems
+
+
+def dataclasses_replace(hit: detect.Hit, message: str) -> detect.Hit:
+    return detect.Hit(hit.start, hit.label, message, hit.severity, hit.masked)
+
+
+def _contacts(records: SchoolRecords) -> list[Problem]:
+    """Rule 3: every declared number must be an institutional line (contacts.py)."""
+    problems = []
+    staff = tuple(records.school.record.staff_names) if records.school else ()
+    for item, path, number, role, kind in school_lines(records):
+        verdict = contacts.verdict(number, role, kind, staff)
+        if not verdict.ok:
+            where = path[:-1] + (("role",) if verdict.field == "role" else path[-1:])
+            problems.append(Problem(item.path, item.line_of(*where), "", detect.redact(verdict.message),
+                                    Severity.ERROR, "电话号码"))
+    return problems
+
+
+def _consent_register(county: County, records: SchoolRecords) -> list[Problem]:
+    register = consents.read_consents(records.folder)
+    if register.path is None:
+        return []
+    display = register.path.relative_to(county.root).as_posix() if register.path.is_relative_to(county.root) else register.path.as_posix()
+    return [Problem(display, line, "", message, Severity.ERROR, "照片") for line, message in register.problems]
 
 
 def _items(records: SchoolRecords) -> list[Loaded]:
@@ -103,7 +139,7 @@ def _items(records: SchoolRecords) -> list[Loaded]:
 def check_records(county: County, records: SchoolRecords) -> list[Problem]:
     """The gate over a school's records, before anything is rendered."""
     ctx = context(county, records)
-    problems = list(ctx.register_problems)
+    problems = list(ctx.register_problems) + _contacts(records) + _consent_register(county, records)
     for item in _items(records):
         problems += _check_file(item, county, ctx)
         problems += _structural(item, records, ctx)
