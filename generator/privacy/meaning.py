@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from generator.privacy.detect import Hit, SURNAMES, chinese_number, name_tagger
+from generator.privacy.detect import Hit, SURNAMES, chinese_number, mask_name, name_tagger
 
 # ---------------------------------------------------------------------------------------------
 # Lexicon
@@ -53,7 +53,7 @@ OTHER_NOUNS = (
     "教职工", "教师", "老师", "班主任", "校长", "家长", "监护人", "爷爷奶奶", "老人", "志愿者", "党员", "干部", "村民",
     "医生", "同志", "代表", "单位", "物资", "书包", "衣物", "图书", "文具", "棉被", "棉衣", "棉鞋", "礼物", "礼品", "善款",
     "助学款", "资金", "款项", "钱款", "设备", "电脑", "器材", "物品", "工作", "活动", "课程", "任务", "经费", "学校",
-    "班级", "教室", "宿舍", "档案", "资料", "名单", "项目", "家庭",
+    "班级", "教室", "宿舍", "档案", "资料", "名单", "项目",
 )
 # Sensitive attributes (rule 6). Benign compounds are masked out first (_BENIGN).
 SENSITIVE_WORDS = (
@@ -61,7 +61,7 @@ SENSITIVE_WORDS = (
     "自残", "自伤", "厌学", "资助", "受助", "助学金", "补助", "救助", "贫困", "低保", "特困", "建档立卡", "家庭困难",
     "经济困难", "困难家庭", "困难学生", "生活困难", "残疾", "残障", "智力障碍", "听力障碍", "视力障碍", "孤儿",
     "服刑", "坐牢", "戒毒", "无人抚养", "单亲", "离异", "离婚", "改嫁", "再婚", "去世", "病故", "过世", "重病", "大病",
-    "疾病", "患病", "患有", "白血病", "癫痫", "辍学", "失学", "退学", "犯罪", "违法", "受伤", "留级",
+    "疾病", "患病", "患有", "白血病", "癫痫", "辍学", "失学", "退学", "休学", "因病", "住院", "手术", "犯罪", "违法", "受伤", "留级",
 )
 # Words that contain a sensitive word but name a service, a room, a job or a general topic.
 _BENIGN = re.compile(
@@ -366,7 +366,7 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
     if sensitive and child:
         at = sensitive.start()
         if places:
-            where = places[0][2]
+            where = places[0][2] if places[0][1] not in {"name", "mou"} else places[0][2][:1] + "**"
             return Finding(at, "敏感信息",
                            f"这句话把“{what()}”和“{where}”写在一起，村里的人能据此认出是哪个孩子。敏感情况只能写全校合计，"
                            f"而且有和没有的人数都不少于{k}人。可以写成：本学期共有留守儿童53人，学校为需要的孩子提供心理辅导")

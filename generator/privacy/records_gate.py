@@ -32,6 +32,22 @@ def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
     return line + 1 if re.search(r"[|>][+-]?\s*(#.*)?$", text) else line
 
 
+def text_hits(one: detect.Folded, ctx: Context) -> list[detect.Hit]:
+    """Every rule that reads one value's text: 1–3 (patterns), 4 (names, warnings), 5–7 (meaning)."""
+    hits = scan_patterns(one, ctx)
+    names = detect.name_candidates(one.text, ctx.staff, ctx.known)
+    names += [(o, w) for o, w in meaning.titled_names(one.text)
+              if not any(w in s or s in w for s in ctx.staff) and (o, w) not in names]
+    for offset, word in names:
+        if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
+            continue  # part of a register name: already an error of rule 1
+        hits.append(detect.Hit(offset, "人名",
+                               f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
+                               "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
+                               detect.WARNING, detect.mask_name(word)))
+    return hits + detect.find_text_rules(one.text, ctx.k, names, ctx.totals)
+
+
 def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     path = county.root / item.path
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -60,19 +76,7 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     for value_path, value in _strings(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
         one = detect.fold(value, first)
-        for hit in scan_patterns(one, ctx):
-            add(one.line(hit.start), hit)
-        names = detect.name_candidates(one.text, ctx.staff, ctx.known)
-        names += [(o, w) for o, w in meaning.titled_names(one.text)
-                  if not any(w in s or s in w for s in ctx.staff) and (o, w) not in names]
-        for offset, word in names:
-            if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
-                continue  # part of a register name: already an error of rule 1
-            add(one.line(offset), detect.Hit(offset, "人名",
-                                          f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
-                                          "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
-                                          detect.WARNING, detect.mask_name(word)))
-        for hit in detect.find_text_rules(one.text, ctx.k, names, ctx.totals):
+        for hit in text_hits(one, ctx):
             add(one.line(hit.start), hit)
     return problems
 
