@@ -88,11 +88,12 @@ def address_variants(address: str) -> list[str]:
 # E-mail addresses spelled out
 
 _AT = r"(?:@|#|\(at\)|\[at\]|\{at\}|<at>|（at）|【at】|\s+at\s+|艾特|圈a)"
-_DOT = r"(?:\.|。|点|\(dot\)|\[dot\]|\{dot\}|（dot）|\s+dot\s+)"
+_DOT = r"(?:\.|点|\(dot\)|\[dot\]|\{dot\}|（dot）|\s+dot\s+)"
 _TLD = r"(?:com|cn|net|org|edu|gov|top|vip|cc|me|io|info|xyz|site)"
 _SPELLED = re.compile(
     rf"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{1,63}})\s*{_AT}\s*"
-    rf"(?P<domain>[A-Za-z0-9-]{{1,63}}(?:\s*{_DOT}\s*[A-Za-z0-9-]{{1,63}})*?\s*{_DOT}\s*{_TLD})(?![A-Za-z0-9])",
+    rf"(?P<domain>[A-Za-z0-9-]{{1,63}}(?:\s*{_DOT}\s*[A-Za-z0-9-]{{1,63}})*?\s*{_DOT}\s*{_TLD})(?![A-Za-z0-9])"
+    rf"(?!\s*{_DOT}\s*[A-Za-z0-9])",
     re.IGNORECASE,
 )
 

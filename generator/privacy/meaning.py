@@ -323,7 +323,10 @@ def _pool(body: str, totals: Sequence) -> list[int]:
     explicit = _explicit_totals(body)
     if explicit:
         return sorted(set(explicit))
-    kind = "left_behind" if "留守" in body else "migrant" if "随迁" in body else "students"
+    base = re.search(rf"占(?:全校|全部|全体|本校|我校)?(?P<noun>{'|'.join(CHILD_NOUNS)})", body) or re.search(
+        rf"(?P<noun>{'|'.join(CHILD_NOUNS)})(?:总数)?(?:中|里|当中)", body)
+    about = base.group("noun") if base else body
+    kind = "left_behind" if "留守" in about else "migrant" if "随迁" in about else "students"
     typed = [value for which, value in (t if isinstance(t, tuple) else ("students", t) for t in totals) if which == kind]
     return sorted(set(typed))
 
