@@ -66,7 +66,7 @@ SENSITIVE_WORDS = (
 # Words that contain a sensitive word but name a service, a room, a job or a general topic.
 _BENIGN = re.compile(
     r"心理咨询室|心理辅导室|心理咨询师|心理辅导员|心理辅导老师|心理辅导教师|心理健康|心理委员|心理咨询热线|团体心理辅导|"
-    r"资助政策|资助工作|资助中心|资助管理|资助项目|资助资金|学生资助|资助款|资助标准|助学金政策|补助标准|营养餐补助|"
+    r"资助政策|资助工作|资助档案|资助中心|资助管理|资助项目|资助资金|学生资助|资助款|资助标准|助学金政策|补助标准|营养餐补助|"
     r"救助站|救助中心|救助热线|救助电话|救助政策|疾病预防|预防疾病|传染病|防病|患病率|"
     r"预防犯罪|违法犯罪|法治|防溺水|安全|意外受伤|不受伤|受伤害|残疾人联合会|残联|困难时|有困难"
 )
@@ -228,8 +228,11 @@ def _counts(body: str) -> list[tuple[int, int, str]]:
     for pattern in (_COUNT_PAREN, _COUNT_PEOPLE):
         for match in pattern.finditer(body):
             value = _number(match.group("num"))
-            if value is not None and not any(a <= match.start() < b for a, b in other):
-                found.append((match.start("num"), value, ""))
+            if value is None or any(a <= match.start() < b for a, b in other):
+                continue
+            if pattern is _COUNT_PEOPLE and _OTHER.search(body, match.end(), match.end() + 4):
+                continue  # 有一名结对老师: a count of teachers
+            found.append((match.start("num"), value, ""))
     if re.search(r"个别(?:学生|孩子|同学|留守儿童|幼儿)", body):
         found.append((body.find("个别"), 1, "个别"))
     return sorted(set(found))
@@ -265,12 +268,12 @@ def _noun_after(clause: str, start: int, within: int = 8) -> Optional[str]:
 def _quantified_children(body: str, predicate: Optional[int] = None) -> Optional[int]:
     """Offset of a universal quantifier whose scope is children, or None. With `predicate`: only a
     quantifier placed after the children and before that offset (三年级的孩子都是留守儿童)."""
-    offset = 0
     for clause_match in _CLAUSE.finditer(body):
         clause = clause_match.group()
         for match in _QUANT_BEFORE.finditer(clause) if predicate is None else ():
             scope = _noun_after(clause, match.end()) or _noun_before(clause, match.start())
-            if scope == "child":
+            child = _CHILD.search(body, clause_match.start() + match.end(), clause_match.start() + match.end() + 8)
+            if scope == "child" and not (child and _group_defined_by_attribute(body, clause_match.start() + match.end(), child.end())):
                 return clause_match.start() + match.start()
         for match in _QUANT_AFTER.finditer(clause):
             if predicate is not None and clause_match.start() + match.start() > predicate:
@@ -278,10 +281,18 @@ def _quantified_children(body: str, predicate: Optional[int] = None) -> Optional
             scope = _noun_before(clause, match.start())
             if scope is None and clause_match.start() > 0:
                 scope = _noun_before(body, clause_match.start())  # 留守儿童中，父母离异的均…
-            if scope == "child":
+            if scope == "child" and not _group_defined_by_attribute(body, clause_match.start(), clause_match.start() + match.start()):
                 return clause_match.start() + match.start()
-        offset += len(clause)
     return None
+
+
+def _group_defined_by_attribute(body: str, start: int, end: int) -> bool:
+    """每名受助学生 / 困难学生都…: the quantifier ranges over a group the attribute defines (the
+    sensitive words are all in the subject, body[start:end]) and nothing sensitive is said of it
+    after the quantifier (为每名受助学生建立档案 tells nothing new about anyone)."""
+    masked = _mask_spans(body, _BENIGN)
+    found = list(_SENSITIVE.finditer(masked))
+    return bool(found) and all(start <= m.start() and m.end() <= end for m in found)
 
 
 def _percentages(body: str) -> list[tuple[int, float, Optional[str]]]:
