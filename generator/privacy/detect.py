@@ -170,8 +170,12 @@ def fold(raw: str, first_line: int = 1) -> Folded:
     for line in lines:
         starts.append(position)
         position += len(line) + 1
-    text = disguise.chinese_digits("\n".join(lines))
-    return Folded(text, starts, first_line, disguise.chinese_digits(_SQUEEZE.sub("", text)))
+    text = "\n".join(lines)
+    plain = _SQUEEZE.sub("", text)
+    squeezed = disguise.chinese_digits(plain)
+    if squeezed is not plain and squeezed != plain:  # 一三八〇…: read as digits in both views
+        text = disguise.chinese_digits(text)
+    return Folded(text, starts, first_line, squeezed)
 
 
 # ---------------------------------------------------------------------------------------------

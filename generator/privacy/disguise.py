@@ -30,9 +30,12 @@ _CN_RUN = re.compile(r"[0-9〇零○洞一幺二两三四五六七八九]{7,}")
 
 def chinese_digits(text: str) -> str:
     """Runs of 7+ digit characters with Chinese numerals among them, as ASCII digits (same length)."""
-    if not any(c in _DIGIT for c in text):
-        return text
-    return _CN_RUN.sub(lambda m: m.group().translate(_DIGIT_TABLE) if not m.group().isdigit() else m.group(), text)
+    return _CN_RUN.sub(_as_digits, text)
+
+
+def _as_digits(match: re.Match) -> str:
+    run = match.group()
+    return run if run.isdigit() else run.translate(_DIGIT_TABLE)
 
 
 # Chinese numbers as written in addresses: 三组, 十五号, 二十三号.
@@ -98,13 +101,26 @@ _SPELLED = re.compile(
 )
 
 
+# The “at” markers themselves, as literals (the regex engine skips quickly to their first characters).
+_AT_MARK = re.compile(r"#|\(at\)|\[at\]|\{at\}|<at>|（at）|【at】| at |艾特|圈a", re.IGNORECASE)
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
 def spelled_emails(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, address in normal form) of e-mail addresses written with #, at, 艾特, 点, dot …"""
-    if not re.search(r"#|at|艾特|圈a|点|dot", text, re.IGNORECASE):
-        return
-    for match in _SPELLED.finditer(text):
-        domain = re.sub(_DOT, ".", match.group("domain"), flags=re.IGNORECASE).replace(" ", "").lower()
-        yield match.start(), f"{match.group('local')}@{domain}"
+    """(offset, address in normal form) of e-mail addresses written with #, at, 艾特, 点, dot …
+    The full pattern runs only in a window around each possible “at” (pages are mostly markup)."""
+    seen = set()
+    for mark in _AT_MARK.finditer(text):
+        before, after = text[max(0, mark.start() - 3):mark.start()].rstrip(), text[mark.end():mark.end() + 3].lstrip()
+        if not before or not after or not _ALNUM.match(before[-1]) or not _ALNUM.match(after[0]):
+            continue
+        start = max(0, mark.start() - 70)
+        for match in _SPELLED.finditer(text, start, min(len(text), mark.end() + 260)):
+            if match.start() in seen or not match.start() <= mark.start() < match.end():
+                continue
+            seen.add(match.start())
+            domain = re.sub(_DOT, ".", match.group("domain"), flags=re.IGNORECASE).replace(" ", "").lower()
+            yield match.start(), f"{match.group('local')}@{domain}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -181,27 +181,29 @@ def locators(body: str, names: Sequence[str]) -> list[tuple[int, str, str]]:
 def titled_names(body: str) -> list[tuple[int, str]]:
     """Names written as given name + 同学 (张浩然同学, 小雨同学): jieba splits 张 + 浩然 and misses
     nicknames. A candidate must start and end on word boundaries and not be a dictionary word."""
-    if not _NAME_BEFORE_TITLE.search(body):
-        return []
     tokenizer, freq = name_tagger()
+    candidates = [m for m in _NAME_BEFORE_TITLE.finditer(body) if _plausible(m.group("name"), freq)]
+    if not candidates:
+        return []  # the cheap checks first: most “…学生” are “组织学生”, “全体学生”
     bounds, offset = {0}, 0
     for word in tokenizer.tokenizer.cut(body, HMM=False):
         offset += len(word)
         bounds.add(offset)
-    found = []
-    for match in _NAME_BEFORE_TITLE.finditer(body):
-        name = match.group("name")
-        if name[-1] in _NOT_NAMES or name[1:2] in _NOT_NAMES or match.start() not in bounds or match.end() not in bounds:
-            continue
-        if any(c in _FUNCTION_CHARS or c in "的地得了着过们件" for c in name[1:]):
-            continue
-        if len(name) == 3 and (freq.get(name[:2]) or 0) > 0:
-            continue  # 信件由学生, 单独与学生: a word, then a character
-        if not name.startswith("小") and ((freq.get(name) or 0) > 0 or name[0] in _FUNCTION_CHARS
-                                          or _STATUS.search(name[1:]) or (freq.get(name[1:]) or 0) > 2000):
-            continue  # 普通学生, 和留守学生, 向全体同学: words, not names
-        found.append((match.start(), name))
-    return found
+    return [(m.start(), m.group("name")) for m in candidates if m.start() in bounds and m.end() in bounds]
+
+
+def _plausible(name: str, freq: dict) -> bool:
+    """Could this be a name (before looking at word boundaries)?"""
+    if name[-1] in _NOT_NAMES or name[1:2] in _NOT_NAMES:
+        return False
+    if any(c in _FUNCTION_CHARS or c in "的地得了着过们件" for c in name[1:]):
+        return False
+    if len(name) == 3 and (freq.get(name[:2]) or 0) > 0:
+        return False  # 信件由学生, 单独与学生: a word, then a character
+    if not name.startswith("小") and ((freq.get(name) or 0) > 0 or name[0] in _FUNCTION_CHARS
+                                      or _STATUS.search(name[1:]) or (freq.get(name[1:]) or 0) > 2000):
+        return False  # 普通学生, 和留守学生, 向全体同学: words, not names
+    return True
 
 
 def _counts(body: str) -> list[tuple[int, int, str]]:
