@@ -433,6 +433,7 @@ class DenyList:
     addresses: set[str] = field(default_factory=set)
     allow_words: set[str] = field(default_factory=set)  # given names that are ordinary words here
     pinyin: dict[str, str] = field(default_factory=dict)  # letters-only pinyin of a name → who
+    pinyin_anchors: set[str] = field(default_factory=set)  # regexes of each name's first two syllables (a first pass)
 
     def add_name(self, name: str, who: str) -> None:
         if len(name) < 2:
@@ -442,6 +443,9 @@ class DenyList:
             self.full_names.setdefault(form, who)
         for form in disguise.pinyin_forms(name, len(surname)):
             self.pinyin.setdefault(form, who)
+        self.pinyin_anchors.update(disguise.pinyin_anchors(name, len(surname)))
+        if len(given) >= 2:
+            self.pinyin_anchors.update(disguise.pinyin_anchors(given, 0))
         if len(given) >= 2:
             for form in {given} | disguise.traditional_forms(given):
                 self.given_names.setdefault(form, who)
@@ -486,6 +490,7 @@ class DenyList:
         self.allow_words |= other.allow_words
         for name, who in other.pinyin.items():
             self.pinyin.setdefault(name, who)
+        self.pinyin_anchors |= other.pinyin_anchors
 
     def __bool__(self) -> bool:
         return bool(self.full_names or self.ids or self.phones or self.addresses)
@@ -510,6 +515,9 @@ class DenyList:
         pattern = self._pinyin_pattern
         if pattern is None or not re.search(r"[A-Za-z]", text):
             return []
+        anchors = _compile_anchors(frozenset(self.pinyin_anchors))
+        if anchors is not None and not anchors.search(text.lower()) and not _TONED.search(text):
+            return []  # no syllable of any register name anywhere: nothing to read
         view = disguise.LettersView(text)
         hits = []
         for match in pattern.finditer(view.view):
@@ -522,11 +530,26 @@ class DenyList:
                             "的姓名拼音，请改用日期或活动名称", ERROR, masked))
         return hits
 
-    def find(self, folded: Folded) -> list[Hit]:
-        hits: list[Hit] = []
+    def _matches(self, squeezed: str) -> Iterable[re.Match]:
         pattern = self._pattern
         if pattern is not None:
-            for match in pattern.finditer(folded.squeezed):
+            yield from pattern.finditer(squeezed)
+        addresses = _compile_addresses(frozenset(self.addresses))
+        if addresses is not None:
+            regex, anchors = addresses
+            done = -1
+            for anchor in anchors.finditer(squeezed):  # the address pattern runs only near its literal parts
+                if anchor.start() <= done:
+                    continue
+                for match in regex.finditer(squeezed, max(0, anchor.start() - 48), anchor.end() + 48):
+                    if match.end() > done:
+                        done = match.end()
+                        yield match
+
+    def find(self, folded: Folded) -> list[Hit]:
+        hits: list[Hit] = []
+        if True:
+            for match in self._matches(folded.squeezed):
                 kind, value = match.lastgroup, match.group()
                 offset = folded.unsqueeze(match.start())
                 if kind == "name":
@@ -566,9 +589,6 @@ def _compile_deny(names: frozenset, given: frozenset, ids: frozenset, addresses:
         return "|".join(re.escape(v) for v in sorted(values, key=lambda v: (-len(v), v)))
 
     parts = []
-    if addresses:
-        ordered = sorted(addresses, key=lambda v: (-len(v), v))
-        parts.append(f"(?P<address>{'|'.join(disguise.address_pattern(a) for a in ordered)})")
     if ids:
         parts.append(f"(?<![0-9])(?P<id>{alternation(ids)})(?![0-9])")
     if names:
@@ -576,6 +596,27 @@ def _compile_deny(names: frozenset, given: frozenset, ids: frozenset, addresses:
     if given:
         parts.append(f"(?P<given>{alternation(given)})")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@lru_cache(maxsize=64)
+def _compile_addresses(addresses: frozenset) -> Optional[tuple[re.Pattern, re.Pattern]]:
+    """The addresses (numbers in digits or Chinese, 号 or 号院), and the literal pieces of them a
+    text must contain for an address to be there (组, 号, a village name …)."""
+    if not addresses:
+        return None
+    ordered = sorted(addresses, key=lambda v: (-len(v), v))
+    regex = re.compile(f"(?P<address>{'|'.join(disguise.address_pattern(a) for a in ordered)})")
+    pieces = {max(re.split(r"\d+", a), key=len) for a in ordered}
+    anchors = re.compile("|".join(re.escape(p) for p in sorted(pieces, key=lambda v: (-len(v), v)) if p))
+    return regex, anchors
+
+
+@lru_cache(maxsize=64)
+def _compile_anchors(anchors: frozenset) -> Optional[re.Pattern]:
+    return re.compile("|".join(sorted(anchors, key=lambda v: (-len(v), v)))) if anchors else None
+
+
+_TONED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 
 @lru_cache(maxsize=64)

@@ -161,6 +161,26 @@ def pinyin_forms(name: str, surname_length: int = 1) -> set[str]:
     return {f for f in forms if len(f) >= 5}
 
 
+def pinyin_anchors(name: str, surname_length: int = 1) -> set[str]:
+    """Regexes for the first two syllables of a name's pinyin, in both orders, with an optional
+    separator (lin[ -_]?zi, zi[ -_]?xuan): a cheap first pass on lower-case text before the full
+    letters view is built."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore") if s.isascii() and s.isalpha()]
+    if len(syllables) < 2:
+        return set()
+    anchors = set()
+    orders = [syllables]
+    if 0 < surname_length < len(syllables):
+        orders.append(syllables[surname_length:] + syllables[:surname_length])
+    for order in orders:
+        first, second = order[0], order[1]
+        for u in ("v", "u", "yu"):
+            anchors.add(re.escape(first.replace("v", u)) + r"[\s\-_'’.·]*" + re.escape(second.replace("v", u)))
+    return anchors
+
+
 _LETTER_GAP = re.compile(r"(?<=[A-Za-z])[\s\-_'’.·]+(?=[A-Za-z])")
 
 

@@ -112,6 +112,7 @@ _COUNT_PAREN = re.compile(rf"[（(]\s*(?:共|计|约)?\s*(?P<num>\d+|[{_NUM}]+)\
 _COUNT_PEOPLE = re.compile(rf"(?:共|计|有|其中)\s*(?P<num>\d+|[{_NUM}]+)\s*(?:人|名)(?!民|员|次|天|元|小时|分钟|家长|教师|老师)")
 _OTHER_COUNT = re.compile(rf"(?:\d+|[{_NUM}]+)\s*(?:名|个|位)\s*(?:{'|'.join(OTHER_NOUNS)})")
 
+_FEW = re.compile(r"个别(?:学生|孩子|同学|留守儿童|幼儿)")
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+")
 _CLAUSE = re.compile(r"[^，,：:、]+")
 _CHILD = re.compile("|".join(CHILD_NOUNS))
@@ -235,7 +236,7 @@ def _counts(body: str) -> list[tuple[int, int, str]]:
             if pattern is _COUNT_PEOPLE and _OTHER.search(body, match.end(), match.end() + 4):
                 continue  # 有一名结对老师: a count of teachers
             found.append((match.start("num"), value, ""))
-    if re.search(r"个别(?:学生|孩子|同学|留守儿童|幼儿)", body):
+    if _FEW.search(body):
         found.append((body.find("个别"), 1, "个别"))
     return sorted(set(found))
 
@@ -371,6 +372,8 @@ def analyse(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Se
 def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Optional[Finding]:
     sensitive = _sensitive(body)
     status = _STATUS.search(body)
+    if not sensitive and not status and not _PERCENT.search(body) and "分之" not in body:
+        return None  # nothing any rule below could act on
     child = _CHILD.search(body) or _MOU.search(body) or (names and True)
     places = locators(body, names)
     person = [l for l in places if l[1] in {"mou", "name"}]
