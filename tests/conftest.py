@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, copy_demo, run_cli
+from helpers import CHROMIUM, CHROMIUM_ARGS, REPO, TEST_ENGINE, copy_demo, run_cli
 
-TEST_ENGINE = os.environ.get("CAREPORTAL_TEST_ENGINE", "mkdocs")  # or zensical
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import opencc
 import pytest
 import yaml
 
-from conftest import TEST_ENGINE
+from helpers import TEST_ENGINE
 from helpers import REPO, serve
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())

@@ -8,7 +8,7 @@ import json
 import os
 
 from bs4 import BeautifulSoup
-from conftest import TEST_ENGINE
+from helpers import TEST_ENGINE
 from helpers import REPO, run_cli
 
 from generator.site.engines import engine

@@ -41,10 +41,11 @@ def county(tmp_path_factory):
     root = copy_demo(base / "root")
     school = root / "schools" / SCHOOL
     gd.write_xlsx(school / "private" / "2025-2026-2.xlsx", ROWS)
-    gd.gps_jpeg(school / "photos" / "banhui-linzixuan.jpg", size=(2400, 1600))
+    gd.write_consents(school, [("2026-监护人同意书-07", "2026-02-20", "学校网站、宣传栏", "2027-08-31")])
+    gd.gps_jpeg(school / "photos" / "banhui-sanban-0302.jpg", size=(2400, 1600))
     gd.write_activity(school, "2026-03-02-banhui", extra=(
         "photos:\n"
-        "  - file: photos/banhui-linzixuan.jpg\n"
+        "  - file: photos/banhui-sanban-0302.jpg\n"
         f"    caption: {CAPTION}\n"
         "    consent: 2026-监护人同意书-07\n"
         "    faces: blurred\n"))
@@ -77,7 +78,7 @@ def test_photo_is_reencoded_upright_small_without_metadata_and_named_by_hash(cou
             assert key not in image.info
     for secret in (b"Exif", b"adobe:ns:meta", b"ICC_PROFILE", "林梓萱".encode(), "黄杉村3组".encode(), b"PhoneMaker"):
         assert secret not in data
-    assert not any("banhui-linzixuan" in p.as_posix() for p in out.rglob("*"))
+    assert not any("banhui-sanban-0302" in p.as_posix() for p in out.rglob("*"))
     page = BeautifulSoup((out / SCHOOL / "news" / "2026-03-02-banhui.html").read_text(encoding="utf-8"), "html.parser")
     image = page.select_one(f'img[alt="{CAPTION}"]')
     assert image is not None and image["src"] == f"../photos/{photos[0].name}"

@@ -169,3 +169,41 @@ def test_the_portal_is_scanned_with_every_schools_register(demo_site, data_root,
                     encoding="utf-8")
     found = check.check_portal(county, portal)
     assert [p.rule for p in found] == ["台账信息"] and found[0].path.startswith("（全县首页）")
+
+
+def test_register_names_in_pinyin_in_file_names_urls_and_the_gzipped_sitemap(planted):
+    """林梓萱 → lin-zixuan, LinZixuan, Lín Zǐxuān: in a folder name, a link, the sitemap (.gz) and text."""
+    from pypinyin import lazy_pinyin
+
+    site, run = planted
+    spelled = ["".join(lazy_pinyin(ROWS[i]["姓名"][0])) + "-" + "".join(lazy_pinyin(ROWS[i]["姓名"][1:])) for i in range(4)]
+    (site / "news" / spelled[0]).mkdir()
+    page = site / "contact.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</article>", f'<p><a href="../news/{spelled[1]}.html">作品</a></p></article>', 1), encoding="utf-8")
+    text = gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode()
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(text.replace("index.html", f"{spelled[2]}/index.html", 1).encode()))
+    index = site / "search" / "search_index.json"
+    capitalised = spelled[3].replace("-", " ").title()
+    index.write_text(index.read_text(encoding="utf-8").replace('"text":"', f'"text":"{capitalised} ', 1), encoding="utf-8")
+    problems = run()
+    assert _hits(problems, f"news/{spelled[0]}", "台账信息")
+    assert _hits(problems, "contact.html", "台账信息")
+    assert _hits(problems, "sitemap.xml.gz", "台账信息")
+    assert _hits(problems, "search/search_index.json", "台账信息")
+    assert not any(s.replace("-", "") in p.format() for p in problems for s in spelled)
+
+
+def test_the_portal_feed_is_scanned_for_register_names_in_pinyin(demo_site, data_root, tmp_path):
+    from pypinyin import lazy_pinyin
+
+    gd.write_csv(data_root / "schools" / "liulang-zhongxin" / "private" / "台账.csv", ROWS)
+    portal = tmp_path / "portal"
+    shutil.copytree(demo_site, portal, ignore=shutil.ignore_patterns(*[p.name for p in demo_site.iterdir() if p.is_dir()]))
+    county = load_county(data_root)
+    assert check.check_portal(county, portal) == []
+    feeds = [p for p in portal.iterdir() if p.suffix in {".xml", ".json"} and "feed" in p.name]
+    assert feeds, sorted(p.name for p in portal.iterdir())
+    name = "".join(lazy_pinyin(ROWS[5]["姓名"]))
+    feeds[0].write_text(feeds[0].read_text(encoding="utf-8").replace("<title>", f"<title>{name} ", 1), encoding="utf-8")
+    assert [p.rule for p in check.check_portal(county, portal)] == ["台账信息"]

@@ -101,6 +101,9 @@ def payload_school(root: Path) -> dict[str, str]:
     from PIL import Image
 
     Image.new("RGB", (64, 48), (200, 220, 240)).save(photos / "2026-10-01-1.jpg", "JPEG")
+    (folder / "private").mkdir(exist_ok=True)  # the guardians' consent the photo refers to (never published)
+    (folder / "private" / "consents.csv").write_text(
+        "编号,监护人同意日期,范围,有效期至\n家长书面同意书,2026-09-01,学校网站,2030-08-31\n", encoding="utf-8")
     for slug, when, kind in (("2026-10-01-guoqing", "2026-10-01", "节日活动"), ("2026-12-20-jiazhanghui", "2026-12-20", "家长会")):
         write(folder / "activities" / f"{slug}.yml", {
             "title": f(f"{slug}.title"), "date": when, "time": "14:30", "location": f(f"{slug}.location"), "kind": kind,

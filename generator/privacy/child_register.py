@@ -26,6 +26,7 @@ from typing import Optional
 import yaml
 
 from generator.records import models
+from generator.privacy.consents import CONSENTS_FILE
 from generator.privacy.detect import DenyList, clean_names
 from generator.problems import ContentError, Problem, Severity
 from generator.records.source import parse, read
@@ -186,6 +187,8 @@ def read_register(root: Path, folder: Path) -> Register:
             text = path.read_text(encoding="utf-8-sig", errors="replace")
             register.allow_words |= {w.strip() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#")}
             continue
+        if path.name == CONSENTS_FILE:
+            continue  # the guardians' consents for photos (consents.py): ids and dates, no names
         if suffix in UNREADABLE_SUFFIXES:
             register.problems.append(Problem(display, 0, "", "careportal 读不了这种格式的台账。请用 Excel 或 WPS 另存为 .xlsx 或 CSV"))
             continue

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from generator.privacy import detect
+from generator.privacy import contacts, detect
 from generator.privacy.child_register import deny_list, read_register, register_files
 from generator.privacy.suppression import county_k
 from generator.problems import Problem, Problems
@@ -35,15 +35,50 @@ class Context:
     known: tuple[str, ...]  # institution and place names of the county, not persons
     site_prefix: str  # the URL path of the site when site_url is set, e.g. /huangshan-cun/
     site_host: Optional[str] = None  # the bureau's host name (site_url), the only host pages may load from
+    totals: tuple[tuple[str, int], ...] = ()  # (left_behind | students | migrant, total the school publishes)
+
+
+def school_lines(records: SchoolRecords):
+    """(Loaded item, path to the number, number, role or None, kind) of every number a school declares."""
+    if records.school is None:
+        return
+    record = records.school.record
+    yield records.school, ("family_phone", "number"), record.family_phone.number, None, record.family_phone.kind
+    for index, c in enumerate(record.contacts):
+        yield records.school, ("contacts", index, "phone"), c.phone, c.role, c.kind
+    for item in list(records.resources) + list(records.shared_resources):
+        c = item.record.contact
+        if c:
+            yield item, ("contact", "phone"), c.phone, c.role, c.kind
 
 
 def _school_numbers(records: SchoolRecords) -> list[str]:
-    if records.school is None:
-        return []
-    record = records.school.record
-    numbers = [record.family_phone.number] + [c.phone for c in record.contacts]
-    resources = list(records.resources) + list(records.shared_resources)
-    return numbers + [r.record.contact.phone for r in resources if r.record.contact]
+    """The declared numbers that are institutional lines (contacts.verdict): only these may be shown."""
+    staff = tuple(records.school.record.staff_names) if records.school else ()
+    return [number for _, _, number, role, kind in school_lines(records)
+            if contacts.verdict(number, role, kind, staff).ok]
+
+
+def _folder_key(folder: Path) -> tuple:
+    paths = [folder / "school.yml", folder / "resources"]
+    return tuple((p.name, p.stat().st_mtime_ns) for p in paths if p.exists())
+
+
+@lru_cache(maxsize=8)
+def _county_lines_cached(root: str, key: tuple) -> frozenset[str]:
+    numbers: set[str] = set()
+    for folder_name, _ in key:
+        records = load_school(Path(root), Path(root) / "schools" / folder_name, only=("resources",))
+        numbers |= {detect.phone_key(n) for n in _school_numbers(records)}
+    return frozenset(numbers)
+
+
+def county_lines(county: County) -> frozenset[str]:
+    """Institutional lines of every school of the county (read from disk, cached by modification
+    times): a school may print a neighbouring school's registered hotline."""
+    folders = school_folders(county.root, Problems())
+    key = tuple((folder.name, _folder_key(folder)) for folder in folders)
+    return _county_lines_cached(str(county.root), key)
 
 
 def declared_phones(county: County, records: Optional[SchoolRecords] = None) -> frozenset[str]:
@@ -53,7 +88,18 @@ def declared_phones(county: County, records: Optional[SchoolRecords] = None) -> 
     numbers = [county.bureau.record.contact.phone] if county.bureau else []
     for school in ([records] if records is not None else county.schools):
         numbers += _school_numbers(school)
-    return frozenset({detect.phone_key(n) for n in numbers} | detect.PUBLIC_SERVICE_LINES)
+    own = {detect.phone_key(n) for n in numbers}
+    return frozenset(own | detect.PUBLIC_SERVICE_LINES | (county_lines(county) if records is not None else set()))
+
+
+def published_totals(records: SchoolRecords) -> tuple[tuple[str, int], ...]:
+    """Totals the school's term summaries publish: what a percentage is read against."""
+    totals = set()
+    for item in records.summaries:
+        s = item.record
+        totals |= {(kind, v) for kind, v in (("left_behind", s.left_behind.total), ("students", s.students_total),
+                                             ("migrant", s.migrant_total)) if v}
+    return tuple(sorted(totals))
 
 
 def _known_places(county: County, records: SchoolRecords) -> tuple[str, ...]:
@@ -107,6 +153,7 @@ def context(county: County, records: SchoolRecords) -> Context:
         k=county_k(county), deny=deny, register_problems=list(problems), register_info=info,
         allowed_phones=declared_phones(county, records), email_domains=(host,) if host else (), staff=staff,
         known=_known_places(county, records), site_prefix=_site_prefix(county, records.slug), site_host=host,
+        totals=published_totals(records),
     )
 
 

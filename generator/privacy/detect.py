@@ -23,6 +23,7 @@ from typing import Iterable, Optional
 
 import phonenumbers
 
+from generator.privacy import disguise
 from generator.problems import Severity
 
 # ---------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ _fold_short_line = lru_cache(maxsize=1 << 16)(_fold_line)
 
 # Characters that can be slipped between the digits of a number or the characters of a name
 # without changing what a reader understands. Dropped in the squeezed view.
-_SQUEEZE = re.compile(r"[\s\-‐‑‒–—―−_·•・*`~＿()\[\]（）【】]+")
+_SQUEEZE = re.compile(r"[\s\-‐‑‒–—―−_·•・*`~＿()\[\]（）【】\\]+")  # \ : Markdown escapes (138\-0013)
 
 
 @dataclass
@@ -172,7 +173,11 @@ def fold(raw: str, first_line: int = 1) -> Folded:
         starts.append(position)
         position += len(line) + 1
     text = "\n".join(lines)
-    return Folded(text, starts, first_line, _SQUEEZE.sub("", text))
+    plain = _SQUEEZE.sub("", text)
+    squeezed = disguise.chinese_digits(plain)
+    if squeezed is not plain and squeezed != plain:  # 一三八〇…: read as digits in both views
+        text = disguise.chinese_digits(text)
+    return Folded(text, starts, first_line, squeezed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +278,10 @@ _PERSONAL_TYPES = {
 }
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{9,11})(?!\d)")
+# A local number (7–8 digits, no area code) where a phone number is being given: 电话：6472105.
+_LOCAL_IN_CONTEXT = re.compile(
+    r"(?:电话|手机|座机|热线|拨打|致电|来电|联系|号码|tel|Tel|TEL|phone)(?:号码|方式)?[:：是为]?(?:打|拨)?"
+    r"(?P<local>[2-9]\d{6,7})(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _FILE_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|ico|css|js|json|html?|xml|txt|ics|pdf|woff2?)$")
 _CARD = re.compile(r"(?<![\d])(?:\d[ -]?){15,18}\d(?![\d])")
@@ -317,7 +326,10 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
         if key in allowed_phones or key in PUBLIC_SERVICE_LINES or key in reported:
             return
         reported.add(key)
-        masked = mask_number(("0" + key) if not key.startswith("1") else key)
+        if len(key) <= 8 and not key.startswith("1"):  # a local number without its area code
+            masked = key[:2] + "*" * (len(key) - 4) + key[-2:]
+        else:
+            masked = mask_number(("0" + key) if not key.startswith("1") else key)
         hits.append(Hit(offset, "电话号码",
                         f"发现没有登记的电话号码 {masked}。网上只能公开 school.yml 或 bureau.yml 里登记的单位电话"
                         "和 12355 这类公共服务电话；家长、监护人、学生和老师的私人号码都不能写", ERROR, masked))
@@ -335,8 +347,14 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
             continue
         if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _PERSONAL_TYPES:
             phone(folded.unsqueeze(match.start()), match.group(1))
-    for match in _EMAIL.finditer(folded.squeezed) if "@" in folded.squeezed else ():
-        address = match.group()
+    for match in _LOCAL_IN_CONTEXT.finditer(folded.squeezed):
+        local = match.group("local")
+        if local in allowed_phones or any(key.endswith(local) for key in allowed_phones if len(key) > len(local)):
+            continue  # the subscriber part of a declared line (6472105 of 0599-6472105)
+        phone(folded.unsqueeze(match.start("local")), local)
+    emails = [(m.start(), m.group()) for m in _EMAIL.finditer(folded.squeezed)] if "@" in folded.squeezed else []
+    emails = [(folded.unsqueeze(o), a) for o, a in emails] + list(disguise.spelled_emails(folded.text))
+    for offset, address in emails:
         domain = address.rsplit("@", 1)[1].lower()
         if _FILE_SUFFIX.search(domain):
             continue  # logo@2x.png: a file name, not an address
@@ -346,7 +364,7 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
         if masked in reported:
             continue
         reported.add(masked)
-        hits.append(Hit(folded.unsqueeze(match.start()), "电子邮箱",
+        hits.append(Hit(offset, "电子邮箱",
                         f"发现电子邮箱 {masked}。个人邮箱不能公开；单位邮箱请用 .gov.cn 或 .edu.cn 的地址", ERROR, masked))
     for match in (m for run in _CARD_RUN.finditer(folded.text) for m in _CARD.finditer(folded.text, *run.span())):
         digits = re.sub(r"\D", "", match.group())
@@ -416,19 +434,33 @@ class DenyList:
     phones: set[str] = field(default_factory=set)  # national significant numbers
     addresses: set[str] = field(default_factory=set)
     allow_words: set[str] = field(default_factory=set)  # given names that are ordinary words here
+    pinyin: dict[str, str] = field(default_factory=dict)  # letters-only pinyin of a name → who
+    pinyin_anchors: set[str] = field(default_factory=set)  # regexes of each name's first two syllables (a first pass)
 
     def add_name(self, name: str, who: str) -> None:
         if len(name) < 2:
             return
-        self.full_names.setdefault(name, who)
-        _, given = split_name(name)
+        surname, given = split_name(name)
+        for form in {name} | disguise.traditional_forms(name):
+            self.full_names.setdefault(form, who)
+        for form in disguise.pinyin_forms(name, len(surname)):
+            self.pinyin.setdefault(form, who)
+        self.pinyin_anchors.update(disguise.pinyin_anchors(name, len(surname)))
         if len(given) >= 2:
-            self.given_names.setdefault(given, who)
+            self.pinyin_anchors.update(disguise.pinyin_anchors(given, 0))
+        if len(given) >= 2:
+            for form in {given} | disguise.traditional_forms(given):
+                self.given_names.setdefault(form, who)
+            for form in disguise.pinyin_forms(given, 0):
+                self.pinyin.setdefault(form, who + "的名字:" + given)
 
     def add_id(self, value: str) -> None:
         value = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value)).upper()
         if len(value) >= 8:
             self.ids.add(value)
+            prefixed = re.fullmatch(r"[A-Z]{1,2}(\d{8,}[\dX]?)", value)
+            if prefixed:  # 学籍号 G + ID number: the number alone is just as identifying
+                self.ids.add(prefixed.group(1))
 
     def add_phone(self, value: str) -> None:
         key = phone_key(value)
@@ -439,11 +471,15 @@ class DenyList:
         value = _SQUEEZE.sub("", unicodedata.normalize("NFKC", value or ""))
         if len(value) < 6:
             return
+        value = _cn_address_numbers(value)
         self.addresses.add(value)
         # the part after the last township/town/district is what neighbours recognise
         tail = re.split(r"(?:省|市|县|区|乡|镇|街道)", value)[-1]
         if len(tail) >= 5 and re.search(r"[0-9组号栋室户排]", tail):
             self.addresses.add(tail)
+            self.addresses.update(disguise.address_variants(tail)[1:])  # 3组12号, without the village
+        for form in list(self.addresses):
+            self.addresses.update(disguise.traditional_forms(form))
 
     def merge(self, other: "DenyList") -> None:
         for name, who in other.full_names.items():
@@ -454,6 +490,9 @@ class DenyList:
         self.phones |= other.phones
         self.addresses |= other.addresses
         self.allow_words |= other.allow_words
+        for name, who in other.pinyin.items():
+            self.pinyin.setdefault(name, who)
+        self.pinyin_anchors |= other.pinyin_anchors
 
     def __bool__(self) -> bool:
         return bool(self.full_names or self.ids or self.phones or self.addresses)
@@ -468,11 +507,51 @@ class DenyList:
         return _compile_deny(frozenset(self.full_names), frozenset(self.given_names) - frozenset(self.allow_words),
                              frozenset(self.ids), frozenset(self.addresses))
 
-    def find(self, folded: Folded) -> list[Hit]:
-        hits: list[Hit] = []
+    @property
+    def _pinyin_pattern(self) -> Optional[re.Pattern]:
+        allow = {f for word in self.allow_words for f in disguise.pinyin_forms(word, 0)}
+        return _compile_pinyin(frozenset(self.pinyin) - frozenset(allow))
+
+    def find_pinyin(self, text: str) -> list[Hit]:
+        """Register names in pinyin (in prose, file names, URLs): 林梓萱 → Lin Zixuan, lin-zixuan …"""
+        pattern = self._pinyin_pattern
+        if pattern is None or not re.search(r"[A-Za-z]", text):
+            return []
+        anchors = _compile_anchors(frozenset(self.pinyin_anchors))
+        if anchors is not None and not anchors.search(text.lower()) and not _TONED.search(text):
+            return []  # no syllable of any register name anywhere: nothing to read
+        view = disguise.LettersView(text)
+        hits = []
+        for match in pattern.finditer(view.view):
+            if not view.bounded(match.start(), match.end()):
+                continue
+            who = self.pinyin.get(match.group(), "学生").split(":")[0]
+            masked = match.group()[:2] + "*" * (len(match.group()) - 2)
+            hits.append(Hit(view.offset(match.start()), "台账信息",
+                            f"出现了台账里{who}姓名的拼音 {masked}。拼音也能认出是谁，文件名、网址和正文里都不能用孩子和家长"
+                            "的姓名拼音，请改用日期或活动名称", ERROR, masked))
+        return hits
+
+    def _matches(self, squeezed: str) -> Iterable[re.Match]:
         pattern = self._pattern
         if pattern is not None:
-            for match in pattern.finditer(folded.squeezed):
+            yield from pattern.finditer(squeezed)
+        addresses = _compile_addresses(frozenset(self.addresses))
+        if addresses is not None:
+            regex, anchors = addresses
+            done = -1
+            for anchor in anchors.finditer(squeezed):  # the address pattern runs only near its literal parts
+                if anchor.start() <= done:
+                    continue
+                for match in regex.finditer(squeezed, max(0, anchor.start() - 48), anchor.end() + 48):
+                    if match.end() > done:
+                        done = match.end()
+                        yield match
+
+    def find(self, folded: Folded) -> list[Hit]:
+        hits: list[Hit] = []
+        if True:
+            for match in self._matches(folded.squeezed):
                 kind, value = match.lastgroup, match.group()
                 offset = folded.unsqueeze(match.start())
                 if kind == "name":
@@ -492,6 +571,7 @@ class DenyList:
                 else:
                     hits.append(Hit(offset, "台账信息", f"出现了台账里的家庭住址 {mask_text(value)}，请删掉",
                                     ERROR, mask_text(value)))
+        hits += self.find_pinyin(folded.text)
         if self.phones:
             for match in re.finditer(r"\+?\d{7,}", folded.squeezed):
                 run = match.group()
@@ -511,15 +591,50 @@ def _compile_deny(names: frozenset, given: frozenset, ids: frozenset, addresses:
         return "|".join(re.escape(v) for v in sorted(values, key=lambda v: (-len(v), v)))
 
     parts = []
-    if addresses:
-        parts.append(f"(?P<address>{alternation(addresses)})")
     if ids:
-        parts.append(f"(?<![0-9A-Za-z])(?P<id>{alternation(ids)})(?![0-9])")
+        parts.append(f"(?<![0-9])(?P<id>{alternation(ids)})(?![0-9])")
     if names:
         parts.append(f"(?P<name>{alternation(names)})")
     if given:
         parts.append(f"(?P<given>{alternation(given)})")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@lru_cache(maxsize=64)
+def _compile_addresses(addresses: frozenset) -> Optional[tuple[re.Pattern, re.Pattern]]:
+    """The addresses (numbers in digits or Chinese, 号 or 号院), and the literal pieces of them a
+    text must contain for an address to be there (组, 号, a village name …)."""
+    if not addresses:
+        return None
+    ordered = sorted(addresses, key=lambda v: (-len(v), v))
+    regex = re.compile(f"(?P<address>{'|'.join(disguise.address_pattern(a) for a in ordered)})")
+    pieces = {max(re.split(r"\d+", a), key=len) for a in ordered}
+    anchors = re.compile("|".join(re.escape(p) for p in sorted(pieces, key=lambda v: (-len(v), v)) if p))
+    return regex, anchors
+
+
+@lru_cache(maxsize=64)
+def _compile_anchors(anchors: frozenset) -> Optional[re.Pattern]:
+    return re.compile("|".join(sorted(anchors, key=lambda v: (-len(v), v)))) if anchors else None
+
+
+_TONED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+@lru_cache(maxsize=64)
+def _compile_pinyin(forms: frozenset) -> Optional[re.Pattern]:
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda v: (-len(v), v))))
+
+
+def _cn_address_numbers(value: str) -> str:
+    """三组十五号 → 3组15号 in a register cell (the text side is matched by disguise.address_pattern)."""
+    def number(match: re.Match) -> str:
+        value = chinese_number(match.group(1))
+        return str(value) if value is not None else match.group(1)
+
+    return re.sub(r"([零一二两三四五六七八九十]+)(?=组|号|栋|排|户|室|单元|幢|楼)", number, value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,48 +749,11 @@ def chinese_number(text: str) -> Optional[int]:
     return None
 
 
-def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = ()) -> list[Hit]:
-    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`)."""
-    hits = []
-    name_offsets = [offset for offset, _ in names]
-    for sentence in _SENTENCE.finditer(text):
-        body, base = sentence.group(), sentence.start()
-        sensitive = _SENSITIVE.search(body)
-        qualifier = _QUALIFIER.search(body)
-        counts = []
-        for match in _CHILD_COUNT.finditer(body):
-            value = chinese_number(match.group("num"))
-            before = body[:match.start()]
-            if value is None or "每" in before or before.endswith(("第", "模式", "周", "星期", "初", "高")):
-                continue
-            if body[match.end():match.end() + 2] == "之家":
-                continue
-            counts.append((match, value))
-        small = [(m, v) for m, v in counts if v < k]
-        if small and (qualifier or sensitive):
-            match, value = small[0]
-            what = "年级、班级或性别" if qualifier else f"“{sensitive.group()}”这类敏感情况"
-            hits.append(Hit(base + match.start(), "敏感信息" if sensitive else "小数字",
-                            f"这句话把少于{k}人的孩子和{what}写在一起，村里的人能据此认出是哪几个孩子。"
-                            f"请删掉人数，或只写全校合计且不少于{k}人的数字"))
-        elif counts and qualifier and sensitive:
-            match, _ = counts[0]
-            hits.append(Hit(base + match.start(), "敏感信息",
-                            f"“{sensitive.group()}”这类敏感情况不能按年级、班级或性别分开写，只能写全校合计"))
-        if sensitive and _EXTREME.search(body):
-            extreme = _EXTREME.search(body)
-            hits.append(Hit(base + extreme.start(), "敏感信息",
-                            f"不能说某个群体“全部”或“0%”有“{sensitive.group()}”的情况（等于说出了每个孩子的情况），"
-                            "请改写成不带比例的说法"))
-        aid = _AID.search(body)
-        if aid:
-            listing = _LIST_INTRO.search(body)
-            named = [o for o in name_offsets if base <= o < sentence.end()]
-            if listing or named:
-                at = base + listing.start() if listing else named[0]
-                hits.append(Hit(at, "受助名单",
-                                "捐赠和资助只能公布金额、物品和人数，不能公布受助学生名单或受助人姓名"))
-    return hits
+def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Iterable[int] = ()) -> list[Hit]:
+    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`): see meaning.py."""
+    from generator.privacy import meaning  # meaning builds on this module's lexicon
+
+    return meaning.analyse(text, k, names, tuple(totals))
 
 
 def qualifier_in(text: str) -> Optional[str]:

@@ -1,7 +1,7 @@
 """Activity photos: refused without consent, re-encoded without any metadata, named by hash.
 
-A photo is published only if its activity record says `consent` (the reference of the guardians'
-written consent) and `faces` (none | blurred | consented). Every published image is decoded,
+A photo is published only if its activity record says `consent` (the id of the guardians' written
+consent, registered in private/consents.csv: see consents.py) and `faces` (none | blurred | consented). Every published image is decoded,
 turned upright (EXIF orientation), converted to sRGB, scaled to at most 1280 px wide and encoded
 again as a fresh JPEG: no EXIF (so no GPS), no XMP, no ICC profile, no comment segment. Pillow
 alone would keep the JPEG comment of the original, so the output is read back and checked
@@ -21,6 +21,7 @@ from typing import Iterable, Optional
 from PIL import Image, ImageOps
 
 from generator.ids import opaque
+from generator.privacy import consents
 
 MAX_WIDTH = 1280
 MAX_SOURCE_BYTES = 40 * 1024 * 1024
@@ -239,16 +240,17 @@ def resolve(folder: Path, file: str) -> Path:
     raise PhotoError(f"找不到照片文件 {name}，请放在学校文件夹的 photos 文件夹里")
 
 
-def refusal(consent: Optional[str], faces: Optional[str]) -> Optional[str]:
-    """Why a photo record may not be published, or None."""
+def refusal(consent: Optional[str], faces: Optional[str], folder: Optional[Path] = None) -> Optional[str]:
+    """Why a photo record may not be published, or None. With the school's `folder`, the consent
+    must be a valid, unexpired, in-scope row of private/consents.csv (consents.py)."""
     missing = []
     if not consent or not consent.strip():
-        missing.append("consent（监护人书面同意的编号或说明）")
+        missing.append("consent（private/consents.csv 里监护人同意书的编号）")
     if not faces:
         missing.append("faces（none 没有人脸 / blurred 已打码 / consented 已获同意）")
     if missing:
         return "照片缺少 " + "、".join(missing) + "，不能发布。孩子的照片必须先取得监护人同意"
-    return None
+    return consents.refusal(folder, consent)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,7 @@ def photo_views(folder: Path, photos: Iterable) -> tuple[PhotoView, ...]:
     views = []
     for photo in photos:
         faces = getattr(photo.faces, "value", photo.faces)
-        if refusal(photo.consent, faces):
+        if refusal(photo.consent, faces, folder):
             continue
         try:
             views.append(PhotoView(resolve(folder, photo.file), photo.caption))

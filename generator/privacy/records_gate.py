@@ -11,9 +11,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import MutableMapping, Optional
 
-from generator.privacy import detect, photos
+import urllib.parse
+
+from generator.privacy import consents, contacts, detect, meaning, photos
 from generator.privacy.child_register import register_files
-from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
+from generator.privacy.context import (Context, context, county_context, problem_from_hit, scan_patterns,
+                                       school_lines)
 from generator.problems import Problem, Severity
 from generator.records.load import County, Loaded, SchoolRecords
 
@@ -37,6 +40,22 @@ def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
     return line + 1 if re.search(r"[|>][+-]?\s*(#.*)?$", text) else line
 
 
+def text_hits(one: detect.Folded, ctx: Context) -> list[detect.Hit]:
+    """Every rule that reads one value's text: 1–3 (patterns), 4 (names, warnings), 5–7 (meaning)."""
+    hits = scan_patterns(one, ctx)
+    names = detect.name_candidates(one.text, ctx.staff, ctx.known)
+    names += [(o, w) for o, w in meaning.titled_names(one.text)
+              if not any(w in s or s in w for s in ctx.staff) and (o, w) not in names]
+    for offset, word in names:
+        if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
+            continue  # part of a register name: already an error of rule 1
+        hits.append(detect.Hit(offset, "人名",
+                               f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
+                               "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
+                               detect.WARNING, detect.mask_name(word)))
+    return hits + detect.find_text_rules(one.text, ctx.k, names, ctx.totals)
+
+
 def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     path = county.root / item.path
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -53,6 +72,10 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
             seen.add((hit.label, hit.masked, "any"))
         problems.append(problem_from_hit(item.path, line, hit))
 
+    # the file's name and folders, as the output scan reads the names of published files
+    name = detect.fold(urllib.parse.unquote(item.path).replace("/", " / "))
+    for hit in ctx.deny.find(name) + detect.find_ids(name) + detect.find_contacts(name, ctx.allowed_phones, ctx.email_domains):
+        problems.append(problem_from_hit(item.path, 0, dataclasses_replace(hit, "文件名里" + hit.message)))
     # the file as written (comments included): rules 1–3
     folded = detect.fold(raw)
     for hit in scan_patterns(folded, ctx):
@@ -61,17 +84,7 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     for value_path, value in _strings(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
         one = detect.fold(value, first)
-        for hit in scan_patterns(one, ctx):
-            add(one.line(hit.start), hit)
-        names = detect.name_candidates(one.text, ctx.staff, ctx.known)
-        for offset, word in names:
-            if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
-                continue  # part of a register name: already an error of rule 1
-            add(one.line(offset), detect.Hit(offset, "人名",
-                                          f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
-                                          "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
-                                          detect.WARNING, detect.mask_name(word)))
-        for hit in detect.find_text_rules(one.text, ctx.k, names):
+        for hit in text_hits(one, ctx):
             add(one.line(hit.start), hit)
     return problems
 
@@ -83,7 +96,9 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
     for index, photo in enumerate(getattr(record, "photos", None) or []):
         line = item.line_of("photos", index)
         faces = getattr(photo.faces, "value", photo.faces)
-        why = photos.refusal(photo.consent, faces)
+        why = photos.refusal(photo.consent, faces, records.folder)
+        if why and photo.consent and photo.faces:
+            line = item.line_of("photos", index, "consent")
         if why:
             problems.append(Problem(item.path, line, "", why, Severity.ERROR, "照片"))
             continue
@@ -94,7 +109,8 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
         except OSError:
             problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", "照片文件读不出来", Severity.ERROR, "照片"))
     for index, entry in enumerate(getattr(record, "sensitive", None) or []):
-        crossed = detect.qualifier_in(entry.attribute)
+        crossed = detect.qualifier_in(entry.attribute) or next(
+            (text for _, _, text in meaning.locators(meaning.simplified(entry.attribute), [])), None)
         if crossed:
             problems.append(Problem(item.path, item.line_of("sensitive", index, "attribute"), "", detect.redact(
                 f"敏感情况只能按全校合计公布，不能按年级、班级或性别分开（这里写了“{crossed}”）"), Severity.ERROR, "敏感信息"))
@@ -110,17 +126,44 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+def dataclasses_replace(hit: detect.Hit, message: str) -> detect.Hit:
+    return detect.Hit(hit.start, hit.label, message, hit.severity, hit.masked)
+
+
+def _contacts(records: SchoolRecords) -> list[Problem]:
+    """Rule 3: every declared number must be an institutional line (contacts.py)."""
+    problems = []
+    staff = tuple(records.school.record.staff_names) if records.school else ()
+    for item, path, number, role, kind in school_lines(records):
+        verdict = contacts.verdict(number, role, kind, staff)
+        if not verdict.ok:
+            where = path[:-1] + (("role",) if verdict.field == "role" else path[-1:])
+            problems.append(Problem(item.path, item.line_of(*where), "", detect.redact(verdict.message),
+                                    Severity.ERROR, "电话号码"))
+    return problems
+
+
+def _consent_register(county: County, records: SchoolRecords) -> list[Problem]:
+    register = consents.read_consents(records.folder)
+    if register.path is None:
+        return []
+    display = register.path.relative_to(county.root).as_posix() if register.path.is_relative_to(county.root) else register.path.as_posix()
+    return [Problem(display, line, "", message, Severity.ERROR, "照片") for line, message in register.problems]
+
+
 def context_key(ctx: Context, records: SchoolRecords) -> str:
     """Everything besides a record's own text that its text checks read: the register (its files'
     bytes, and the deny-list made from them), k, the declared numbers, staff and place names, the
-    site's address, and the gate's code."""
+    site's address, the totals the school publishes (percentages are read against them), and the
+    gate's code."""
     digest = hashlib.sha256(f"{GATE_FORMAT}|{_code_version()}".encode())
     for path in register_files(records.folder):
         digest.update(b"register\0" + str(path.relative_to(records.folder)).encode() + b"\0" + path.read_bytes())
     deny = ctx.deny
     parts = [ctx.k, sorted(deny.full_names.items()), sorted(deny.given_names.items()), sorted(deny.ids),
              sorted(deny.phones), sorted(deny.addresses), sorted(deny.allow_words), sorted(ctx.allowed_phones),
-             list(ctx.email_domains), list(ctx.staff), list(ctx.known), ctx.site_prefix, ctx.site_host]
+             list(ctx.email_domains), list(ctx.staff), list(ctx.known), ctx.site_prefix, ctx.site_host,
+             list(ctx.totals)]
     digest.update(repr(parts).encode())
     return digest.hexdigest()
 
@@ -140,7 +183,7 @@ def check_records(county: County, records: SchoolRecords,
     structural checks (photos, sensitive attributes) always run: they read the photo files."""
     ctx = context(county, records)
     ctx_key = context_key(ctx, records) if memo is not None else ""
-    problems = list(ctx.register_problems)
+    problems = list(ctx.register_problems) + _contacts(records) + _consent_register(county, records)
     for item in records.all_records():
         if memo is None:
             problems += _check_file(item, county, ctx)

@@ -557,6 +557,14 @@ class LetterAudience(str, Enum):
     PUBLIC = "社会各界"
 
 
+class ContactKind(str, Enum):
+    """What kind of line a published number is (privacy/contacts.py): only institutional lines."""
+
+    OFFICE = "单位电话"
+    FAMILY = "亲情电话"
+    DUTY_MOBILE = "值班手机"  # a mobile phone that belongs to the school, not to a person
+
+
 class PhotoFaces(str, Enum):
     NONE = "none"
     BLURRED = "blurred"
@@ -643,6 +651,7 @@ class Contact(Record):
 
     role: ShortText
     phone: Phone
+    kind: Optional[Choice[ContactKind]] = None  # without it: a landline is 单位电话, a mobile is refused
     hours: Optional[ShortText] = None
     note: Optional[ShortText] = None
 
@@ -651,6 +660,7 @@ class FamilyPhone(Record):
     """The 亲情电话: the line children use to call parents far away, and parents call in on."""
 
     number: Phone
+    kind: Optional[Choice[ContactKind]] = None  # 值班手机 when the family line is a school-owned mobile
     hours: list[WeeklyHours] = Field(default_factory=list)
     location: Optional[ShortText] = None
     note: Optional[MediumText] = None
@@ -709,7 +719,7 @@ class Participants(Record):
 class Photo(Record):
     file: ShortText  # under the school's photos/ folder, e.g. 2024-06-01-1.jpg
     caption: ShortText
-    consent: Optional[ShortText] = None  # reference to the guardians' written consent
+    consent: Optional[ShortText] = None  # id of the guardians' written consent in private/consents.csv
     faces: Optional[Choice[PhotoFaces]] = None
 
 
@@ -1124,7 +1134,7 @@ FIELD_LABELS = {
     "equipment": "设备", "rules": "制度", "contact": "联系方式", "tier": "模式", "township": "乡镇",
     "boarding": "是否寄宿", "address": "地址", "intro": "简介", "family_phone": "亲情电话",
     "contacts": "联系电话", "leading_group": "领导小组", "staff_names": "可公开的教职工姓名",
-    "phone": "电话", "role": "岗位", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
+    "phone": "电话", "role": "岗位", "consent": "监护人同意书编号", "faces": "人脸处理", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
     "audience": "写给谁", "greeting": "称呼", "asks": "请家长做到的事", "signed": "落款",
     "end_date": "结束日期", "period": "时段", "count_max": "最多次数", "per": "每（周期）",
     "share": "比例", "programme_part": "完成项目的第几条", "parts": "各条内容", "operator": "运营单位",

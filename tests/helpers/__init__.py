@@ -17,6 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 # The demo county is dated around this day; builds in tests are reproducible with it.
 DEMO_EPOCH = "1795392000"  # 2026-11-23 00:00 UTC
+TEST_ENGINE = os.environ.get("CAREPORTAL_TEST_ENGINE", "mkdocs")  # or zensical: the demo build's engine
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
