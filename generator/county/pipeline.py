@@ -29,6 +29,7 @@ from generator.privacy.output_gate import check_portal
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Severity, has_errors
 from generator.records.load import County, load_county, school_folders
+from generator.report.pages import county_reports
 from generator.site.mkdocs_build import publish_theme_assets
 from generator.site.render import render_portal
 from generator.site.views import portal_view
@@ -201,8 +202,11 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
     try:
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
+        parts = [s.report for s in sources if getattr(s, "report", None) is not None]
+        reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today)  # gate-checked before written
+        county_problems += reports.problems
         render_portal(portal, ctx.layout, stage)
-        gate = check_portal(ctx.county, stage)
+        gate = check_portal(ctx.county, stage, frozenset(reports.generated))
         county_problems += gate
         if has_errors(gate):  # the previous portal stays online
             cache.store_portal_key(None)

@@ -18,6 +18,8 @@ from generator.privacy.output_gate import check_output
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.records.load import County, SchoolRecords, load_bureau, load_school
+from generator.report.content import school_part
+from generator.report.pages import school_reports
 from generator.site.mkdocs_build import build_site
 from generator.site.render import Layout, render_school
 from generator.site.views import school_site
@@ -88,18 +90,22 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)
+        reports = school_reports(county, records, site, ctx.layout, ctx.today)  # gate-checked before written
+        result.problems += reports.problems
+        if not reports.ok:
+            return SchoolBuild(result)
         staged = ctx.staging / slug
-        rendered = render_school(site, ctx.layout, staged)
+        rendered = render_school(site, ctx.layout, staged, reports.extras)
         result.pages = rendered.pages
         for config in rendered.configs:
             for warning in build_site(config, theme_store=ctx.theme_store, content_date=site.updated):
                 result.problems.append(Problem(f"schools/{slug}/", 0, "", f"MkDocs：{warning}", Severity.WARNING))
-        result.problems += check_output(county, records, staged)
+        result.problems += check_output(county, records, staged, frozenset(reports.generated))
         if has_errors(result.problems):
             return SchoolBuild(result)
         result.status = "built"
         result.gate = gate_report.school_report(county, records, ctx.today)
-        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
+        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records, school_part(records, ctx.today)))
     except Exception as exc:  # a crash in one school must not stop the others
         result.problems.append(internal_error(slug, "生成网站", exc))
         return SchoolBuild(result)

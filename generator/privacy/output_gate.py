@@ -19,6 +19,7 @@ from typing import Optional
 from generator import theme
 from generator.privacy import detect, photos
 from generator.privacy.context import SEVERITY, Context, context, county_context, problem_from_hit, scan_patterns
+from generator.privacy.docx_gate import check_docx
 from generator.problems import Problem, Severity
 from generator.records.load import County, SchoolRecords
 
@@ -227,6 +228,10 @@ class OutputScan:
     site_dir: Path
     display: str  # prefix for paths in messages
     theme_dir: Path
+    # .docx files careportal generated and gate-checked (sha256): the only documents a site may
+    # carry; their text is checked again here. Any other .docx is refused like any .doc.
+    generated: frozenset[str] = frozenset()
+    authors: tuple[str, ...] = ()  # names the generated documents' properties may carry
 
     def run(self) -> list[Problem]:
         hashes = theme_hashes(str(self.theme_dir))
@@ -246,6 +251,11 @@ class OutputScan:
             if not path.is_file():
                 continue
             suffixes = {s.lower() for s in path.suffixes}
+            if path.suffix.lower() == ".docx" and suffixes == {".docx"} and self.generated:
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() in self.generated:
+                    problems += check_docx(data, self.ctx, where, self.authors)
+                    continue
             if suffixes & FORBIDDEN_SUFFIXES:
                 problems.append(Problem(where, 0, "", "网站里不能有这种文件（记录、台账、文档或源文件），它不应被发布",
                                         Severity.ERROR, "输出文件"))
@@ -334,15 +344,18 @@ class OutputScan:
         return problems
 
 
-def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list[Problem]:
-    """The gate over every file of a built school site, before it is published."""
+def check_output(county: County, records: SchoolRecords, site_dir: Path,
+                 generated: frozenset[str] = frozenset()) -> list[Problem]:
+    """The gate over every file of a built school site, before it is published. `generated`:
+    the hashes of the report documents careportal made and checked for this site."""
     ctx = context(county, records)
-    return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root)).run()
+    return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root), generated).run()
 
 
-def check_portal(county: County, portal_dir: Path) -> list[Problem]:
+def check_portal(county: County, portal_dir: Path, generated: frozenset[str] = frozenset()) -> list[Problem]:
     """The gate over the county portal (every school's deny-list applies)."""
     ctx = county_context(county)
-    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root)).run()
+    authors = (county.bureau.record.name,) if county.bureau else ()
+    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), generated, authors).run()
 
 

@@ -89,7 +89,7 @@ def converted(report: Report, convert: Callable[[str], str], lang: str) -> Repor
             return dataclasses.replace(value, **{f.name: text(getattr(value, f.name)) for f in dataclasses.fields(value)})
         return value
 
-    keep = {"scope", "term_code", "date_iso", "slug", "k", "lang"}
+    keep = {"scope", "term_code", "date_iso", "slug", "k", "lang", "unit"}  # properties name the unit as registered
     changes = {f.name: text(getattr(report, f.name)) for f in dataclasses.fields(report) if f.name not in keep}
     return dataclasses.replace(report, lang=lang, **changes)
 

@@ -14,7 +14,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -73,6 +73,15 @@ def _front_matter_json(value, **kwargs) -> str:
         return match[1] + "\\U%08x" % (0x10000 + ((int(match[2], 16) - 0xD800) << 10) + int(match[3], 16) - 0xDC00)
 
     return _SURROGATE_PAIR.sub(astral, json.dumps(value, **kwargs))
+
+
+@dataclass(frozen=True)
+class ExtraFile:
+    """A file another layer made for a school's site (a term report's page or .docx), by script:
+    `content[lang]` is written to `docs/path` of that script's site."""
+
+    path: str
+    content: dict[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -230,7 +239,14 @@ def _write_config(path: Path, config: dict) -> None:
            + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
 
 
-def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedSchool:
+def _write_extras(docs: Path, extras: Sequence[ExtraFile], lang: str) -> None:
+    for extra in extras:
+        target = docs / extra.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(extra.content[lang])
+
+
+def render_school(site: SchoolSite, layout: Layout, site_dir: Path, extras: Sequence[ExtraFile] = ()) -> RenderedSchool:
     """Write the school's two MkDocs projects into the work directory: zh-Hans builds into
     `site_dir`, then zh-Hant (converted from it) into `site_dir/zh-Hant`.
 
@@ -263,6 +279,7 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
     for target, template, extra in pages:
         base = "../" * target.count("/")
         _write(docs / target, env.get_template(template).render(site=site, base=base, **extra))
+    _write_extras(docs, extras, HANS.lang)
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
     configs = []
@@ -270,12 +287,13 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path) -> RenderedS
         url = site.site_url + script.subdir if site.site_url else None
         if script is HANT:
             _convert_docs(docs, hant_project / "docs")
+            _write_extras(hant_project / "docs", extras, HANT.lang)
         script_docs = docs if script is HANS else hant_project / "docs"
         _write_take_home(site, layout, script_docs, script, url, assets)
         config_path = (project if script is HANS else hant_project) / "mkdocs.yml"
         _write_config(config_path, _config(site, layout, script, site_dir / script.subdir, url, assets))
         configs.append(config_path)
-    return RenderedSchool(site.slug, project, configs, len(pages))
+    return RenderedSchool(site.slug, project, configs, len(pages) + sum(1 for e in extras if e.path.endswith(".md")))
 
 
 PORTAL_FILES = ["index.html", "portal.css", "portal.js", "feed.xml", *SHARE_IMAGES]
