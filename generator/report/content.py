@@ -174,13 +174,33 @@ def report_terms(records: SchoolRecords) -> list[models.Term]:
     return sorted({s.record.term for s in records.summaries}, reverse=True)
 
 
-def term_activities(records: SchoolRecords, term: models.Term, today: date) -> list[Loaded[models.Activity]]:
-    """The term's activities that have taken place by `today`, in date order."""
-    done = [a for a in records.activities if a.record.term == term and not is_upcoming(a.record.date, today)]
+@dataclass(frozen=True)
+class Period:
+    """What a school report covers: one term, or a school year (both its terms)."""
+
+    code: str  # 2025-2026-1 or 2025-2026
+    text: str  # 2025—2026学年第一学期 or 2025—2026学年
+    terms: tuple[models.Term, ...]
+    word: str  # 本学期 / 本学年
+
+
+def term_period(term: models.Term) -> Period:
+    return Period(term.code, term.chinese(), (term,), "本学期")
+
+
+def year_period(start_year: int) -> Period:
+    return Period(f"{start_year}-{start_year + 1}", f"{start_year}—{start_year + 1}学年",
+                  (models.Term(start_year, 1), models.Term(start_year, 2)), "本学年")
+
+
+def term_activities(records: SchoolRecords, term: models.Term | Period, today: date) -> list[Loaded[models.Activity]]:
+    """The term's (or period's) activities that have taken place by `today`, in date order."""
+    terms = term.terms if isinstance(term, Period) else (term,)
+    done = [a for a in records.activities if a.record.term in terms and not is_upcoming(a.record.date, today)]
     return sorted(done, key=lambda a: (a.record.date.sort_key, a.slug))
 
 
-def school_report_date(records: SchoolRecords, term: models.Term, today: date) -> date:
+def school_report_date(records: SchoolRecords, term: models.Term | Period, today: date) -> date:
     """The date a published report carries: the day of the term's last activity held by `today`,
     else the school's own 更新 date, else `today` (so the page changes only when records do)."""
     days = [a.record.date.first_day for a in term_activities(records, term, today) if a.record.date.day]
@@ -192,6 +212,40 @@ def school_report_date(records: SchoolRecords, term: models.Term, today: date) -
 
 def _summary(records: SchoolRecords, term: models.Term) -> Optional[Loaded[models.TermSummary]]:
     return next((s for s in records.summaries if s.record.term == term), None)
+
+
+def _unique(lists) -> list:
+    seen: list = []
+    for values in lists:
+        seen += [v for v in values if v not in seen]
+    return seen
+
+
+def period_summary(records: SchoolRecords, period: Period) -> Optional[Loaded[models.TermSummary]]:
+    """The period's summary: a term's own; for a school year, the latest term's head counts, rates
+    and programme stock (pairs, 爱心妈妈), the terms' event counts and donations added up, and their
+    highlights, problems and next steps in order. Aid recipients are not added across terms (the
+    same children may be counted twice), so a year shows none."""
+    items = sorted((s for s in records.summaries if s.record.term in period.terms), key=lambda s: s.record.term)
+    if len(items) <= 1:
+        return items[0] if items else None
+    latest = items[-1]
+    terms = [i.record for i in items]
+
+    def added(values) -> Optional[float]:
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
+    programme = latest.record.programme.model_copy(update={
+        name: added(getattr(t.programme, name) for t in terms)
+        for name in ("home_visits", "talks", "family_calls", "lectures", "lecture_audience")})
+    donations = latest.record.donations.model_copy(update={
+        "amount_yuan": added(t.donations.amount_yuan for t in terms), "recipients": None,
+        "items": _unique(t.donations.items for t in terms), "donors": _unique(t.donations.donors for t in terms)})
+    merged = latest.record.model_copy(update={
+        "programme": programme, "donations": donations, "highlights": _unique(t.highlights for t in terms),
+        "problems": _unique(t.problems for t in terms), "next_steps": _unique(t.next_steps for t in terms)})
+    return dataclasses.replace(latest, record=merged)
 
 
 def _basic_sentence(rows: dict[str, str]) -> str:
@@ -207,7 +261,7 @@ def _basic_sentence(rows: dict[str, str]) -> str:
     parts.append(lb)
     if "随迁子女" in rows:
         parts.append(said("随迁子女", rows["随迁子女"]))
-    return "本学期全校" + "，".join(parts) + "。"
+    return "全校" + "，".join(parts) + "。"
 
 
 def _leading_group(w: _Writer, school: models.School) -> None:
@@ -269,7 +323,7 @@ def _resources(w: _Writer, records: SchoolRecords) -> None:
         w.item(text + _hours(r))
 
 
-def _activities(w: _Writer, activities: list[Loaded[models.Activity]], k: int) -> None:
+def _activities(w: _Writer, activities: list[Loaded[models.Activity]], k: int, word: str = "本学期") -> None:
     w.h2("开展关爱活动")
     if not activities:
         w.p(NOT_KEPT)
@@ -280,7 +334,7 @@ def _activities(w: _Writer, activities: list[Loaded[models.Activity]], k: int) -
     ordered = [(kind, groups[kind]) for kind in models.ActivityKind if kind in groups]
     counts = "、".join(f"{KIND_LABEL.get(kind, kind.value)}{len(items)}{UNITS[kind]}" for kind, items in ordered)
     known = [a.record.participants for a in activities if a.record.participants is not None]
-    sentence = f"本学期共开展关爱活动{len(activities)}项，其中{counts}"
+    sentence = f"{word}共开展关爱活动{len(activities)}项，其中{counts}"
     total = total_over_parts([p.count for p in known], k, "人次")
     if total is not None and not total.suppressed:
         about = "约" if any(p.qualifier for p in known) or len(known) < len(activities) else ""
@@ -298,13 +352,14 @@ def _table_rows(table) -> list[tuple[str, str]]:
     return [(row.label, row.value) for row in table.rows]
 
 
-def school_report(county: County, records: SchoolRecords, term: models.Term, today: date,
+def school_report(county: County, records: SchoolRecords, term: models.Term | Period, today: date,
                   when: Optional[date] = None) -> Report:
-    """The school's 工作总结 for `term`. `when` is the date it is signed (default: the date of the
-    term's last activity, see `school_report_date`)."""
+    """The school's 工作总结 for a term (or a school year, `year_period`). `when` is the date it is
+    signed (default: the date of the period's last activity, see `school_report_date`)."""
+    period = term if isinstance(term, Period) else term_period(term)
     k = county.min_cell
     school = records.school.record
-    summary_item = _summary(records, term)
+    summary_item = period_summary(records, period)
     view = summary_view(summary_item, k) if summary_item else None
     summary = summary_item.record if summary_item else None
     tables = {t.title.split("（")[0]: t for t in view.tables} if view else {}
@@ -313,7 +368,9 @@ def school_report(county: County, records: SchoolRecords, term: models.Term, tod
     w.h1(SECTIONS[0])
     if view:
         basic = dict(_table_rows(tables["基本情况"]))
-        w.p(_basic_sentence(basic))
+        latest = summary_item.record.term
+        counted = "" if len(period.terms) == 1 else f"（按{latest.chinese()}统计）"
+        w.p(period.word + counted + _basic_sentence(basic))
         rates = tables.get("入学与建档")
         if rates:
             w.p("，".join(f"{label}{value}" for label, value in _table_rows(rates)) + "。")
@@ -321,7 +378,8 @@ def school_report(county: County, records: SchoolRecords, term: models.Term, tod
             if title in tables:
                 w.table(tables[title].title, _table_rows(tables[title]))
     else:
-        w.p(f"本学期的学期统计（summaries/{term.code}.yml）未填写，基本数据暂缺。")
+        files = "、".join(f"summaries/{t.code}.yml" for t in period.terms)
+        w.p(f"{period.word}的学期统计（{files}）未填写，基本数据暂缺。")
 
     w.h1(SECTIONS[1])
     _leading_group(w, school)
@@ -329,16 +387,16 @@ def school_report(county: County, records: SchoolRecords, term: models.Term, tod
     w.h1(SECTIONS[2])
     _policies(w, records)
     _resources(w, records)
-    _activities(w, term_activities(records, term, today), k)
+    _activities(w, term_activities(records, period, today), k, period.word)
     if PROGRAMME_TABLE in tables:
         w.h2("落实结对帮扶和家校联系")
         rows = _table_rows(tables[PROGRAMME_TABLE])
-        w.p("本学期" + "，".join(f"{label.split('（')[0]}{value}" for label, value in rows) + "。")
+        w.p(period.word + "，".join(f"{label.split('（')[0]}{value}" for label, value in rows) + "。")
         w.table(tables[PROGRAMME_TABLE].title, rows)
     if DONATION_TABLE in tables:
         w.h2("争取社会资助")
         rows = _table_rows(tables[DONATION_TABLE])
-        w.p("本学期" + "，".join(f"{label}{value}" for label, value in rows) + "。")
+        w.p(period.word + "，".join(f"{label}{value}" for label, value in rows) + "。")
         w.table(tables[DONATION_TABLE].title, rows)
 
     for title, texts in ((SECTIONS[3], summary.highlights if summary else []),
@@ -347,14 +405,14 @@ def school_report(county: County, records: SchoolRecords, term: models.Term, tod
         w.h1(title)
         w.items([_end(t) for t in texts], empty="学期总结中未填写。")
 
-    when = when or school_report_date(records, term, today)
+    when = when or school_report_date(records, period, today)
     date_text, date_iso = report_date(when)
-    lead = (_end(school.intro) if school.intro else "") + f"现将我校{term.chinese()}关爱留守儿童工作总结如下。"
-    title = f"{school.name}{term.chinese()}关爱留守儿童工作总结"
+    lead = (_end(school.intro) if school.intro else "") + f"现将我校{period.text}关爱留守儿童工作总结如下。"
+    title = f"{school.name}{period.text}关爱留守儿童工作总结"
     return Report(
-        scope="school", term_code=term.code, term_text=term.chinese(), title=title, lead=lead, blocks=tuple(w.blocks),
-        closing=f"以上是我校{term.chinese()}关爱留守儿童工作的总结，不足之处，我们将在今后的工作中改进。",
-        signer=school.name, date_text=date_text, date_iso=date_iso, unit=school.name, slug=f"report-{term.code}",
+        scope="school", term_code=period.code, term_text=period.text, title=title, lead=lead, blocks=tuple(w.blocks),
+        closing=f"以上是我校{period.text}关爱留守儿童工作的总结，不足之处，我们将在今后的工作中改进。",
+        signer=school.name, date_text=date_text, date_iso=date_iso, unit=school.name, slug=f"report-{period.code}",
         file_name=f"{title}.docx", k=k,
     )
 
