@@ -355,7 +355,8 @@ def check_output(county: County, records: SchoolRecords, site_dir: Path,
 def check_portal(county: County, portal_dir: Path, generated: frozenset[str] = frozenset()) -> list[Problem]:
     """The gate over the county portal (every school's deny-list applies)."""
     ctx = county_context(county)
-    authors = (county.bureau.record.name,) if county.bureau else ()
+    authors = ((county.bureau.record.name,) if county.bureau else ()) + tuple(
+        s.school.record.name for s in county.schools if s.school is not None)  # institutions, never persons
     return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), generated, authors).run()
 
 

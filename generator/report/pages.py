@@ -21,7 +21,7 @@ from generator.problems import Problem, Severity, has_errors
 from generator.records import models
 from generator.records.load import County, SchoolRecords
 from generator.report.content import (Report, SchoolPart, converted, county_report, county_terms, report_terms,
-                                      school_report)
+                                      school_part, school_report)
 from generator.report.word import TemplateError, report_docx, template_for
 from generator.site.hant import to_hant
 from generator.site.render import HANS, HANT, ExtraFile, Layout, environment
@@ -128,3 +128,25 @@ def term_or_none(code: str) -> models.Term | None:
         return models.to_term(code)
     except Exception:
         return None
+
+
+def expected_documents(county: County, today: date) -> frozenset[str]:
+    """The sha256 of every report document a build of `county` on `today` publishes (each school's
+    term reports in both scripts, and the county's), made again from the records: what an
+    independent re-check of a published tree passes to the output gate."""
+    template, _ = template_for(county.root)
+    digests = set()
+    parts = []
+    for records in county.schools:
+        if not records.ok:
+            continue
+        parts.append(school_part(records, today))
+        for term in report_terms(records):
+            report = school_report(county, records, term, today)
+            for version in (report, converted(report, to_hant, HANT.lang)):
+                digests.add(hashlib.sha256(report_docx(version, template)).hexdigest())
+    if county.bureau is not None:
+        for term in county_terms(parts):
+            report = county_report(county.bureau.record, parts, term, county.min_cell, today)
+            digests.add(hashlib.sha256(report_docx(report, template)).hexdigest())
+    return frozenset(digests)
