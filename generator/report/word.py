@@ -115,8 +115,10 @@ class _Filler:
         if self.grid:
             grid.style = self.grid
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = _widths(columns, bool(header))
         rows = ([tuple(header)] if header else []) + list(table.rows)
+        widths = _widths(rows, columns)
+        for column, width in zip(grid.columns, widths):  # the grid LibreOffice and WPS lay out by
+            column.width = Mm(width)
         for index, values in enumerate(rows):
             cells = grid.add_row().cells
             for cell, value, width in zip(cells, values, widths):
@@ -131,12 +133,13 @@ class _Filler:
             properties.append(OxmlElement("w:tblHeader"))
 
 
-def _widths(columns: int, has_header: bool) -> list[float]:
-    if columns == 2 and not has_header:
-        return [TEXT_WIDTH_MM * 0.55, TEXT_WIDTH_MM * 0.45]
-    first = TEXT_WIDTH_MM * (0.34 if columns > 3 else 0.4)
-    rest = (TEXT_WIDTH_MM - first) / (columns - 1) if columns > 1 else 0
-    return [first] + [rest] * (columns - 1)
+def _widths(rows: list, columns: int) -> list[float]:
+    """Column widths (mm) over the type area, in proportion to each column's longest text (a
+    column gets at least 12% and at most 24 characters' worth, so long lists wrap)."""
+    longest = [max([min(len(row[i]) if i < len(row) else 0, 24) for row in rows] + [2]) for i in range(columns)]
+    total = sum(longest)
+    shares = [max(0.12, n / total) for n in longest]
+    return [TEXT_WIDTH_MM * share / sum(shares) for share in shares]
 
 
 def _clear_body(document) -> None:
