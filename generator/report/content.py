@@ -11,6 +11,7 @@ sums go through `privacy.suppression` as the portal's do.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional, Sequence
@@ -145,6 +146,13 @@ def _quoted(title: str) -> str:
 
 def _day(when: models.PartialDate) -> str:
     return f"{when.month}月{when.day}日" if when.day else f"{when.month}月"
+
+
+def file_name(title: str) -> str:
+    """A .docx file name from a title: characters Windows or a browser's download refuses become
+    “_”, and it is kept short enough for any file system."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", title).strip(" .") or "report"
+    return cleaned[:80] + ".docx"
 
 
 def report_date(when: date) -> tuple[str, str]:
@@ -413,7 +421,7 @@ def school_report(county: County, records: SchoolRecords, term: models.Term | Pe
         scope="school", term_code=period.code, term_text=period.text, title=title, lead=lead, blocks=tuple(w.blocks),
         closing=f"以上是我校{period.text}关爱留守儿童工作的总结，不足之处，我们将在今后的工作中改进。",
         signer=school.name, date_text=date_text, date_iso=date_iso, unit=school.name, slug=f"report-{period.code}",
-        file_name=f"{title}.docx", k=k,
+        file_name=file_name(title), k=k,
     )
 
 
@@ -613,5 +621,5 @@ def county_report(bureau: models.Bureau, parts: Sequence[SchoolPart], term: mode
         blocks=tuple(w.blocks),
         closing=f"以上是{place}{term.chinese()}关爱留守儿童工作情况，数据汇总自各校在本平台填报的学期统计和活动记录。",
         signer=bureau.name, date_text=date_text, date_iso=date_iso, unit=bureau.name, slug=f"report-{code}",
-        file_name=f"{title}.docx", k=k,
+        file_name=file_name(title), k=k,
     )

@@ -23,7 +23,7 @@ from generator.records.load import County, SchoolRecords
 from generator.report.content import (Report, SchoolPart, converted, county_report, county_terms, report_terms,
                                       school_part, school_report)
 from generator.report.word import TemplateError, report_docx, template_for
-from generator.site.hant import to_hant
+from generator.site.hant import to_hant, use_search_dictionary
 from generator.site.render import HANS, HANT, ExtraFile, Layout, environment
 from generator.site.views import Portal, ReportLink, SchoolSite
 
@@ -64,6 +64,7 @@ def school_reports(county: County, records: SchoolRecords, site: SchoolSite, lay
     """Every term report of the school (one per term summary), as files for its site in both
     scripts; fills `site.reports` with the links the data page shows."""
     built = Built()
+    use_search_dictionary()  # to_hant cuts words with jieba: the same dictionary as the pages, whichever ran first
     template, template_name = template_for(county.root)
     ctx = context(county, records)
     env = environment(layout.theme, "pages")
@@ -134,6 +135,7 @@ def expected_documents(county: County, today: date) -> frozenset[str]:
     """The sha256 of every report document a build of `county` on `today` publishes (each school's
     term reports in both scripts, and the county's), made again from the records: what an
     independent re-check of a published tree passes to the output gate."""
+    use_search_dictionary()
     template, _ = template_for(county.root)
     digests = set()
     parts = []

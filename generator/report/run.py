@@ -22,7 +22,7 @@ from generator.report.content import (Period, Report, converted, county_report, 
                                       term_period)
 from generator.report.pages import Built, checked_docx
 from generator.report.word import template_for
-from generator.site.hant import to_hant
+from generator.site.hant import to_hant, use_search_dictionary
 
 
 @dataclass
@@ -48,6 +48,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _finish(outcome: Outcome, county: County, report: Report, ctx, out: Path, hant: bool) -> Outcome:
     if hant:
+        use_search_dictionary()  # the same word cutting (and so the same conversion) as the site's zh-Hant pages
         report = converted(report, to_hant, "zh-Hant")
     template, template_name = template_for(county.root)
     built = Built()
