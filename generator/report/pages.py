@@ -82,7 +82,8 @@ def school_reports(county: County, records: SchoolRecords, site: SchoolSite, lay
             pages[script.lang] = (page if script is HANS else to_hant(page)).encode("utf-8")
             printable = env.get_template("report_print.html.j2").render(
                 report=version, css=f"../{REPORT_CSS}", back=f"{report.slug}.html", docx=f"{report.slug}.docx",
-                file_name=version.file_name)
+                file_name=version.file_name, other={"lang": script.other_lang, "label": script.other_label,
+                                                    "href": f"../{script.other_prefix}{link.print}"})
             prints[script.lang] = (printable if script is HANS else to_hant(printable)).encode("utf-8")
             display = f"（生成的报告）{records.slug}/{script.subdir}{link.docx}"
             data = checked_docx(version, template, template_name, ctx, display, built)
