@@ -17,7 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 from docx.oxml.ns import qn
 
-from conftest import REPO, copy_demo, run_cli
+from conftest import REPO, run_cli
 from generator.privacy.output_gate import check_output
 from generator.records.load import load_county
 from generator.report.template import template_bytes

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from generator.privacy.context import Context, context, county_context
 from generator.privacy.docx_gate import check_docx
 from generator.problems import Problem, Severity, has_errors
-from generator.records import models
 from generator.records.load import County, SchoolRecords
 from generator.report.content import (Report, SchoolPart, converted, county_report, county_terms, report_terms,
                                       school_part, school_report)
@@ -123,13 +122,6 @@ def county_reports(county: County, parts: Sequence[SchoolPart], layout: Layout, 
         shutil.copyfile(layout.theme / "assets" / "report.css", target / "report.css")
         portal.reports.append(link)
     return built
-
-
-def term_or_none(code: str) -> models.Term | None:
-    try:
-        return models.to_term(code)
-    except Exception:
-        return None
 
 
 def expected_documents(county: County, today: date) -> frozenset[str]:
