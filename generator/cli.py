@@ -317,5 +317,66 @@ def schema(out: Path | None) -> None:
     write_schemas(out)
 
 
+@main.command()
+@root_option
+@click.option("--school", "slug", default=None, help="学校文件夹名，例如 qingxi-zhongxin。")
+@click.option("--county", "whole_county", is_flag=True, help="生成全县工作情况汇报（各校合计）。")
+@click.option("--term", default=None, help="学期，例如 2025-2026-1。")
+@click.option("--year", default=None, help="学年，例如 2025-2026（学校的学年总结，含两个学期）。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Word 文档保存到哪个文件夹。")
+@click.option("--hant", is_flag=True, help="生成繁体版。")
+@click.option("--date", "signed", default=None, help="落款日期，例如 2026-01-20，默认是今天。")
+def report(root: Path, slug: str | None, whole_county: bool, term: str | None, year: str | None, out: Path, hant: bool,
+           signed: str | None) -> None:
+    """生成学期（或学年）工作总结（--school）或全县工作情况汇报（--county），保存为 Word 文档。"""
+    import re
+
+    from generator.records.models import to_term
+    from generator.report.content import year_period
+    from generator.report.run import county_report_file, school_report_file
+
+    if bool(slug) == whole_county:
+        raise click.UsageError("请写 --school 学校文件夹名（学校的工作总结）或 --county（全县工作情况汇报），二者选一")
+    if bool(term) == bool(year):
+        raise click.UsageError("请写 --term 学期（例如 2025-2026-1）或 --year 学年（例如 2025-2026），二者选一")
+    if slug and not SLUG.match(slug):
+        raise click.BadParameter("学校文件夹名只能用小写英文字母、数字和连字符", param_hint="--school")
+    if year:
+        match = re.fullmatch(r"(\d{4})-(\d{4})", year.strip())
+        if not match or int(match[2]) != int(match[1]) + 1:
+            raise click.BadParameter("学年应写成 2025-2026", param_hint="--year")
+        if whole_county:
+            raise click.UsageError("全县工作情况汇报按学期生成，请用 --term，例如 --term 2025-2026-2")
+        which = year_period(int(match[1]))
+    else:
+        try:
+            which = to_term(term)
+        except Exception:
+            raise click.BadParameter("学期应写成 2025-2026-1（第一学期）或 2025-2026-2（第二学期）", param_hint="--term") from None
+    when = None
+    if signed:
+        try:
+            from datetime import date as _date
+
+            when = _date.fromisoformat(signed)
+        except ValueError:
+            raise click.BadParameter("日期应写成 2026-01-20", param_hint="--date") from None
+    today = build_date()
+    outcome = (school_report_file(root, slug, which, out, today, when, hant) if slug
+               else county_report_file(root, which, out, today, when, hant))
+    _echo_problems(outcome.problems)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    if outcome.path is None:
+        click.echo("没有生成 Word 文档，请按上面的提示修改后再运行。", err=True)
+        sys.exit(1)
+    click.echo(f"已生成：{outcome.path}")
+    click.echo("可以用 WPS 或 Word 打开修改后上报。")
+    if outcome.on_site:
+        where = f"{slug}/data/{outcome.report.slug}.html" if slug else f"{outcome.report.slug}.html"
+        click.echo(f"运行 careportal build 后，网站上也有这份{'总结' if slug else '汇报'}（可打印）：site/{where}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

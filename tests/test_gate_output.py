@@ -5,16 +5,18 @@ file, with the value masked."""
 from __future__ import annotations
 
 import gzip
+from datetime import datetime, timezone
 import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO
+from helpers import DEMO_EPOCH, REPO
 
 from helpers import gate_data as gd
 from generator.privacy import output_gate as check  # noqa: E402
 from generator.records.load import load_county  # noqa: E402
+from generator.report.pages import expected_documents  # noqa: E402
 
 SCHOOL = "huangshan-cun"
 ROWS = gd.children(6)
@@ -34,9 +36,13 @@ def test_the_demo_build_passes_the_output_gate(demo_site):
     school and the portal are checked again for not even a warning."""
     county = load_county(REPO)
     records = next(r for r in county.schools if r.slug == SCHOOL)
-    problems = check.check_output(county, records, demo_site / SCHOOL)
+    # the term reports (.docx) are allowed only as the documents careportal makes from the records
+    documents = expected_documents(county, datetime.fromtimestamp(int(DEMO_EPOCH), timezone.utc).date())
+    problems = check.check_output(county, records, demo_site / SCHOOL, documents)
     assert problems == [], _format(problems)
-    assert check.check_portal(county, demo_site) == [], _format(check.check_portal(county, demo_site))
+    portal = check.check_portal(county, demo_site, documents)
+    assert portal == [], _format(portal)
+    assert any(p.path.endswith(".docx") for p in check.check_output(county, records, demo_site / SCHOOL))
 
 
 @pytest.fixture()
@@ -46,9 +52,10 @@ def planted(demo_site, data_root, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(demo_site / SCHOOL, site)
     county, records = _records(data_root)
+    documents = expected_documents(county, datetime.fromtimestamp(int(DEMO_EPOCH), timezone.utc).date())
 
     def run() -> list:
-        return check.check_output(county, records, site)
+        return check.check_output(county, records, site, documents)
 
     return site, run
 
@@ -163,11 +170,12 @@ def test_the_portal_is_scanned_with_every_schools_register(demo_site, data_root,
         if path.is_file():
             shutil.copy(path, portal / path.name)
     county = load_county(data_root)
-    assert check.check_portal(county, portal) == []
+    documents = expected_documents(county, datetime.fromtimestamp(int(DEMO_EPOCH), timezone.utc).date())
+    assert check.check_portal(county, portal, documents) == []
     page = portal / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{ROWS[4]['姓名']}</p></main>", 1),
                     encoding="utf-8")
-    found = check.check_portal(county, portal)
+    found = check.check_portal(county, portal, documents)
     assert [p.rule for p in found] == ["台账信息"] and found[0].path.startswith("（全县首页）")
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import TEST_ENGINE
+from helpers import TEST_ENGINE
 from generator.site.engines import engine
 from helpers import REPO
 

@@ -263,6 +263,7 @@ class PortalSource:
 
     site: SchoolSite
     records: SchoolRecords
+    report: Any = None  # report.content.SchoolPart: what the county's 工作情况汇报 sums
 
 
 # Lists of SchoolSite the portal does not read: every record kind's views, and their groupings.
@@ -311,7 +312,7 @@ def _canonical(value: Any) -> Any:
     return repr(value)
 
 
-def portal_source(site: SchoolSite, records: SchoolRecords) -> tuple[bytes, str]:
+def portal_source(site: SchoolSite, records: SchoolRecords, report: Any = None) -> tuple[bytes, str]:
     """The school as the portal needs it, pickled, and a hash of its content."""
     def slim(item: Optional[Loaded]) -> Optional[Loaded]:
         return dataclasses.replace(item, doc=None) if item is not None else None  # line numbers: not needed
@@ -319,7 +320,8 @@ def portal_source(site: SchoolSite, records: SchoolRecords) -> tuple[bytes, str]
     newest = sorted(site.news, key=lambda a: (a.date_iso, a.path), reverse=True)[:PORTAL_NEWS]
     lighter = dataclasses.replace(site, news=newest, **{name: [] for name in NOT_ON_PORTAL if hasattr(site, name)})
     source = PortalSource(_without_bodies(lighter, {}), SchoolRecords(
-        slug=records.slug, folder=records.folder, summaries=[slim(s) for s in records.summaries[:1]], problems=Problems()))
+        slug=records.slug, folder=records.folder, summaries=[slim(s) for s in records.summaries[:1]], problems=Problems()),
+        report)
     digest = hashlib.sha256(json.dumps(_canonical(source), ensure_ascii=False).encode()).hexdigest()
     return pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL), digest
 

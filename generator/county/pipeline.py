@@ -38,6 +38,7 @@ from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
 from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
+from generator.report.pages import county_reports
 from generator.site.render import render_portal
 from generator.site.views import portal_view
 
@@ -269,10 +270,13 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
     try:
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
+        parts = [s.report for s in sources if getattr(s, "report", None) is not None]
+        reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today)  # gate-checked before written
+        county_problems += reports.problems
         render_portal(portal, ctx.layout, stage)
         facts = PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
                             lambda folder: school_facts(ctx.county, folder))
-        gate = check_portal(ctx.county, stage, facts)
+        gate = check_portal(ctx.county, stage, frozenset(reports.generated), facts=facts)
         facts.save()
         county_problems += gate
         if has_errors(gate):  # the previous portal stays online

@@ -20,6 +20,8 @@ from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
+from generator.report.content import school_part
+from generator.report.pages import school_reports
 from generator.site.engines import engine
 from generator.site.render import Layout, render_school, write_hant
 from generator.site.views import school_site
@@ -108,9 +110,13 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)
+        reports = school_reports(county, records, site, ctx.layout, ctx.today)  # gate-checked before written
+        result.problems += reports.problems
+        if not reports.ok:
+            return SchoolBuild(result)
         staged = ctx.staging / slug
         engine_name = ctx.settings.engine
-        rendered = render_school(site, ctx.layout, staged, engine_name)
+        rendered = render_school(site, ctx.layout, staged, engine_name, reports.extras)
         result.pages = rendered.pages
         builder = engine(engine_name)
         label = "MkDocs" if engine_name == "mkdocs" else "Zensical"
@@ -119,12 +125,12 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
                 result.problems.append(Problem(f"schools/{slug}/", 0, "", f"{label}：{warning}", Severity.WARNING))
         write_hant(rendered, staged, engine_name)
         use_engine_templates(builder.templates)
-        result.problems += check_output(county, records, staged)
+        result.problems += check_output(county, records, staged, frozenset(reports.generated))
         if has_errors(result.problems):
             return SchoolBuild(result)
         result.status = Status.BUILT
         result.gate = gate_report.school_report(county, records, ctx.today)
-        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records))
+        return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records, school_part(records, ctx.today)))
     except Exception as exc:  # a crash in one school must not stop the others
         result.problems.append(internal_error(slug, "生成网站", exc))
         return SchoolBuild(result)

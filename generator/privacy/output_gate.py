@@ -23,6 +23,7 @@ from typing import Optional
 from generator import theme
 from generator.privacy import detect, photos
 from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
+from generator.privacy.docx_gate import check_docx
 from generator.privacy.theme_markup import theme_pairs
 from generator.privacy.trace import RecordTexts
 from generator.problems import Problem, Severity
@@ -291,6 +292,10 @@ class OutputScan:
     display: str  # prefix for paths in messages
     theme_dir: Path
     records: Optional[RecordTexts] = None  # where findings are traced back to
+    # .docx files careportal generated and gate-checked (sha256): the only documents a site may
+    # carry; their text is checked again here. Any other .docx is refused like any .doc.
+    generated: frozenset[str] = frozenset()
+    authors: tuple[str, ...] = ()  # names the generated documents' properties may carry
 
     def run(self) -> list[Problem]:
         hashes = theme_hashes(str(self.theme_dir))
@@ -311,6 +316,11 @@ class OutputScan:
             if not path.is_file():
                 continue
             suffixes = {s.lower() for s in path.suffixes}
+            if path.suffix.lower() == ".docx" and suffixes == {".docx"} and self.generated:
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() in self.generated:
+                    problems += check_docx(data, self.ctx, where, self.authors)
+                    continue
             if suffixes & FORBIDDEN_SUFFIXES:
                 problems.append(Problem(where, 0, "", "网站里不能有这种文件（记录、台账、文档或源文件），它不应被发布",
                                         Severity.ERROR, "输出文件"))
@@ -417,18 +427,24 @@ class OutputScan:
             "请删掉其中的英文引号、尖括号等符号后重新生成"), Severity.ERROR, "网页安全")]
 
 
-def check_output(county: County, records: SchoolRecords, site_dir: Path) -> list[Problem]:
-    """The gate over every file of a built school site, before it is published."""
+def check_output(county: County, records: SchoolRecords, site_dir: Path,
+                 generated: frozenset[str] = frozenset()) -> list[Problem]:
+    """The gate over every file of a built school site, before it is published. `generated`:
+    the hashes of the report documents careportal made and checked for this site."""
     ctx = context(county, records)
     return OutputScan(ctx, site_dir, f"（生成的网页）{records.slug}", theme.theme_dir(county.root),
-                      RecordTexts(county, records)).run()
+                      records=RecordTexts(county, records), generated=generated).run()
 
 
-def check_portal(county: County, portal_dir: Path, facts=None) -> list[Problem]:
+def check_portal(county: County, portal_dir: Path, generated: frozenset[str] = frozenset(),
+                 facts=None) -> list[Problem]:
     """The gate over the county portal (every school's deny-list applies; `facts`: see
     context.county_context; findings are traced to the bureau's records and those of the schools
-    `county` holds)."""
+    `county` holds; `generated`: the county reports careportal made and checked)."""
     ctx = county_context(county, facts)
-    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), RecordTexts(county)).run()
+    authors = ((county.bureau.record.name,) if county.bureau else ()) + tuple(
+        s.school.record.name for s in county.schools if s.school is not None)  # institutions, never persons
+    return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), records=RecordTexts(county),
+                      generated=generated, authors=authors).run()
 
 

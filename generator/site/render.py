@@ -14,7 +14,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -78,6 +78,15 @@ def _front_matter_json(value, **kwargs) -> str:
         return match[1] + "\\U%08x" % (0x10000 + ((int(match[2], 16) - 0xD800) << 10) + int(match[3], 16) - 0xDC00)
 
     return _SURROGATE_PAIR.sub(astral, json.dumps(value, **kwargs))
+
+
+@dataclass(frozen=True)
+class ExtraFile:
+    """A file another layer made for a school's site (a term report's page or .docx), by script:
+    `content[lang]` is written to `docs/path` of that script's site."""
+
+    path: str
+    content: dict[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -237,7 +246,19 @@ def _write_config(path: Path, config: dict) -> None:
            + yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
 
 
-def render_school(site: SchoolSite, layout: Layout, site_dir: Path, engine_name: str = DEFAULT_ENGINE) -> RenderedSchool:
+def _write_extras(docs: Path, extras: Sequence[ExtraFile], lang: str, pages: bool = True) -> None:
+    """Files other stages made for the site (the term reports): pages (.md) only where the engine
+    builds them (zh-Hans; zh-Hant pages are converted from the built ones), other files in both."""
+    for extra in extras:
+        if extra.path.endswith(".md") and not pages:
+            continue
+        target = docs / extra.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(extra.content[lang])
+
+
+def render_school(site: SchoolSite, layout: Layout, site_dir: Path, engine_name: str = DEFAULT_ENGINE,
+                  extras: Sequence[ExtraFile] = ()) -> RenderedSchool:
     """Write the school's MkDocs project (zh-Hans, built into `site_dir`) into the work directory,
     and the zh-Hant take-home files beside it; `write_hant` makes `site_dir/zh-Hant` from the
     built site (one MkDocs build per school, see hant_site.py).
@@ -276,17 +297,21 @@ def render_school(site: SchoolSite, layout: Layout, site_dir: Path, engine_name:
         base = "../" * page.source.count("/")
         # text pasted from a Traditional document reads in Simplified here, as zh-Hant converts the other way
         _write(docs / page.source, to_hans(env.get_template(template).render(site=site, base=base, **extra)))
+    _write_extras(docs, extras, HANS.lang)
     write_photos((photo for a in site.activities for photo in a.photos), docs)  # re-encoded, hashed names
     assets = _copy_assets(layout.theme, docs)
     for script, folder in ((HANS, docs), (HANT, hant_files)):
         url = site.site_url + script.subdir if site.site_url else None
         folder.mkdir(parents=True, exist_ok=True)
         _write_take_home(site, layout, folder, script, url, assets)
+        if script is HANT:  # the zh-Hant documents and print pages, in place of converted copies
+            _write_extras(folder, extras, HANT.lang, pages=False)
     config_path = project / "mkdocs.yml"
     url = site.site_url or None
     built_into = site_dir if engine_name == DEFAULT_ENGINE else Path("site")
     _write_config(config_path, _config(site, layout, HANS, built_into, url, assets))
-    return RenderedSchool(site.slug, project, [config_path], len(pages), hant_files, url)
+    return RenderedSchool(site.slug, project, [config_path], len(pages) + sum(1 for e in extras if e.path.endswith(".md")),
+                          hant_files, url)
 
 
 SCRIPTS = Scripts(

@@ -520,6 +520,18 @@ def programme_views(records: SchoolRecords, activities: list[ActivityView]) -> l
 
 
 @dataclass(frozen=True)
+class ReportLink:
+    """A term report (工作总结) published beside the data page: its page and its Word document."""
+
+    term_code: str
+    title: str
+    page: str  # from the site's root, e.g. data/report-2025-2026-1.html
+    docx: str  # data/report-2025-2026-1.docx
+    file_name: str  # the name the download is saved as
+    print: str = ""  # the A4 print version, data/report-2025-2026-1.print.html
+
+
+@dataclass(frozen=True)
 class LeadingGroupView:
     name: str
     members: list[models.LeadingGroupMember]
@@ -575,6 +587,7 @@ class SchoolSite:
     site_url: Optional[str]
     min_cell: int
     description: str = field(default="")
+    reports: list[ReportLink] = field(default_factory=list)  # filled by generator.report when it builds them
 
     def absolute(self, path: str) -> Optional[str]:
         return self.site_url + path if self.site_url else None
@@ -699,6 +712,7 @@ class Portal:
     updated: date
     site_url: Optional[str]
     shared_places: list[SharedPlace] = field(default_factory=list)
+    reports: list[ReportLink] = field(default_factory=list)  # the county's 工作情况汇报 (generator.report)
 
 
 def _county_total(values: list[Optional[int]], k: int, unit: str = "人") -> Optional[str]:
