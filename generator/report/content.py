@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional, Sequence
 
-from generator.privacy.suppression import COMPLEMENTARY, Cell, cell, sensitive_cell, total_over_parts
+from generator.privacy.suppression import COMPLEMENTARY, Cell, cell, county_k, sensitive_cell, total_over_parts
 from generator.records import models
 from generator.records.load import County, Loaded, SchoolRecords
 from generator.site.views import chinese_count, days_text, is_upcoming, participants_text, policy_view, summary_view
@@ -365,7 +365,7 @@ def school_report(county: County, records: SchoolRecords, term: models.Term | Pe
     """The school's 工作总结 for a term (or a school year, `year_period`). `when` is the date it is
     signed (default: the date of the period's last activity, see `school_report_date`)."""
     period = term if isinstance(term, Period) else term_period(term)
-    k = county.min_cell
+    k = county_k(county)
     school = records.school.record
     summary_item = period_summary(records, period)
     view = summary_view(summary_item, k) if summary_item else None

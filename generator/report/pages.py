@@ -15,6 +15,7 @@ from typing import Sequence
 
 from markupsafe import Markup
 
+from generator.privacy.suppression import county_k
 from generator.privacy.context import Context, context, county_context
 from generator.privacy.docx_gate import check_docx
 from generator.problems import Problem, Severity, has_errors
@@ -109,7 +110,7 @@ def county_reports(county: County, parts: Sequence[SchoolPart], layout: Layout, 
     env = environment(layout.theme, "portal")
     body = environment(layout.theme, "pages").get_template("report_body.j2")  # the same body as a school's page
     for term in county_terms(parts):
-        report = county_report(bureau, parts, term, county.min_cell, today)
+        report = county_report(bureau, parts, term, county_k(county), today)
         page, docx_name = f"{report.slug}.html", f"{report.slug}.docx"
         data = checked_docx(report, template, template_name, ctx, f"（全县首页）{docx_name}", built)
         if data is None:
@@ -142,6 +143,6 @@ def expected_documents(county: County, today: date) -> frozenset[str]:
                 digests.add(hashlib.sha256(report_docx(version, template)).hexdigest())
     if county.bureau is not None:
         for term in county_terms(parts):
-            report = county_report(county.bureau.record, parts, term, county.min_cell, today)
+            report = county_report(county.bureau.record, parts, term, county_k(county), today)
             digests.add(hashlib.sha256(report_docx(report, template)).hexdigest())
     return frozenset(digests)

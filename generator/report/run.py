@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
+from generator.privacy.suppression import county_k
 from generator.privacy.context import context, county_context, redacted
 from generator.privacy.records_gate import check_records
 from generator.problems import Problem, Severity, has_errors
@@ -109,6 +110,6 @@ def county_report_file(root: Path, term: models.Term, out: Path, today: date,
     if not any(p.term(term.code) and p.term(term.code).has_summary for p in parts):
         outcome.problems.append(Problem("schools/", 0, "", f"没有一所学校填写了 {term.code} 学期的学期统计，无法汇总"))
         return outcome
-    report = county_report(county.bureau.record, parts, term, county.min_cell, when or today)
+    report = county_report(county.bureau.record, parts, term, county_k(county), when or today)
     outcome.on_site = True
     return _finish(outcome, county, report, county_context(county), out, hant)
