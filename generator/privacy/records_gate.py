@@ -18,20 +18,10 @@ from generator.privacy.child_register import register_files
 from generator.privacy.context import (Context, context, county_context, problem_from_hit, scan_patterns,
                                        school_lines)
 from generator.problems import Problem, Severity
+from generator.records.source import text_values
 from generator.records.load import County, Loaded, SchoolRecords
 
 GATE_FORMAT = "1"  # bump when what a cached result holds changes
-
-
-def _strings(data, path=()):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, path + (index,))
-    elif isinstance(data, str):
-        yield path, data
 
 
 def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
@@ -81,7 +71,7 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     for hit in scan_patterns(folded, ctx):
         add(folded.line(hit.start), hit)
     # each value as parsed (YAML escapes decoded): rules 1–3 again, then 4–7 on prose
-    for value_path, value in _strings(item.doc.data):
+    for value_path, value in text_values(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
         one = detect.fold(value, first)
         for hit in text_hits(one, ctx):

@@ -15,8 +15,9 @@ import difflib
 import html
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
+from generator.records.source import text_values
 from generator.records.load import County, Loaded, SchoolRecords
 
 MIN_EVIDENCE = 4  # shorter texts (`x="`, `1`) would match records by chance
@@ -36,15 +37,6 @@ class Source:
     block: bool = False  # a `|` or `>` block: its lines are the file's lines
 
 
-def _strings(data, path=()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, path + (index,))
-    elif isinstance(data, str):
-        yield path, data
 
 
 def field_name(path: tuple) -> str:
@@ -60,7 +52,7 @@ def _sources(item: Loaded, county: County) -> list[Source]:
     except OSError:
         raw_lines = []
     found = []
-    for path, value in _strings(item.doc.data):
+    for path, value in text_values(item.doc.data):
         line = item.doc.lines.get(path) or item.line_of(*path)
         text = raw_lines[line - 1] if 0 < line <= len(raw_lines) else ""
         block = bool(_BLOCK_SCALAR.search(text))

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from generator.records import kinds, models, phrasing, rules
 from generator.records.loaded import Loaded
 from generator.problems import ContentError, Problem, Problems, Severity
-from generator.records.source import Document, read
+from generator.records.source import Document, read, text_values
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -263,22 +263,12 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
     return Loaded(record=record, slug=path.stem, path=display, doc=doc)
 
 
-def _scalars(data, path: tuple = ()):
-    """Every (path, text) of a document, in file order."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _scalars(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _scalars(value, path + (index,))
-    elif isinstance(data, str):
-        yield path, data
 
 
 def _note_path(doc: Document, found: phrasing.Note) -> tuple:
     """Where a reminder belongs: the value as written (under the named key when several are equal),
     else the first key of that name."""
-    scalars = list(_scalars(doc.data))
+    scalars = list(text_values(doc.data))
     for wanted in ((lambda p, v: v == found.raw and (found.key is None or p[-1] == found.key)),
                    (lambda p, v: v == found.raw),
                    (lambda p, v: found.key is not None and p and p[-1] == found.key)):

@@ -406,3 +406,16 @@ def read(path: Path) -> Document:
         size = max(path.stat().st_size, len(raw))
         raise ContentError(1, f"文件太大（{size / 1024:.0f} KB），单个文件最多 {MAX_FILE_BYTES // 1024} KB。请精简正文或拆成多条记录")
     return parse(decode(raw))
+
+
+def text_values(data, path: tuple = ()):
+    """Every (path, text) of a parsed document, in file order: a path is the keys and list
+    indexes leading to the value (as `Document.line_of` takes them)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from text_values(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_values(value, path + (index,))
+    elif isinstance(data, str):
+        yield path, data
