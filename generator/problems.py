@@ -21,6 +21,7 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     rule: str = ""  # privacy-gate rule name, empty for schema problems
+    place: str = ""  # the field a form shows it beside when `field` is empty (not printed)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -25,7 +25,9 @@ SCHEMA_DIR = "schemas"
 def _value(form: FormField) -> dict[str, Any]:
     kind = form.kind
     if kind in {"string", "text", "image"}:
-        out: dict[str, Any] = {"type": "string"}
+        # careportal reads every YAML value as text: a short field written as a bare number
+        # (programme_part: 4) is valid, so a schema must not flag it
+        out: dict[str, Any] = {"type": ["string", "number"] if kind == "string" else "string"}
         if form.max_length:
             out["maxLength"] = form.max_length
     elif kind in {"dateish", "date", "time", "term", "phone"}:

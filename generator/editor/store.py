@@ -307,7 +307,7 @@ def _with_fields(problems: list[Problem], text: str) -> list[Problem]:
             if above:
                 path = max(above, key=lambda item: (item[0], len(item[1])))[1]
                 name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-                problem = dataclasses.replace(problem, field=name)
+                problem = dataclasses.replace(problem, place=name)
         out.append(problem)
     return out
 
