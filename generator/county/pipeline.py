@@ -77,18 +77,25 @@ def build_county(
     (lock.py): this one is refused with a problem, or with `settings.wait` waits for it (`on_wait`
     is told once)."""
     settings = settings.resolved()
-    if not settings.root.is_dir():  # reported by the loader (nothing to lock, and no folder is created for it)
-        return _build_locked(settings, progress, plan)
+    runner = None
+    if settings.on_cluster and not settings.portal_only:
+        from generator.county.cluster import ClusterRunner
+
+        runner = ClusterRunner(settings)  # refuses other versions on a worker before anything is written
     try:
+        if not settings.root.is_dir():  # reported by the loader (nothing to lock, and no folder is created for it)
+            return _build_locked(settings, progress, plan, runner)
         shard = f"shard-{settings.shard[0]}-of-{settings.shard[1]}" if settings.shard else None
         with build_lock(settings.root, settings.work, settings.out, settings.wait, on_wait, shard):
-            return _build_locked(settings, progress, plan)
+            return _build_locked(settings, progress, plan, runner)
     except Busy as busy:
         county = prepare(settings).county
         return CountyReport(county, [], [*county.problems, Problem(str(busy.path), 0, "", str(busy))], False)
+    finally:
+        runner and runner.close()
 
 
-def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
+def _build_locked(settings: BuildSettings, progress, plan, runner=None) -> CountyReport:
     """build_county's work, with the folders locked."""
     ctx = prepare(settings)
     root, out, work, today, only, force = (settings.root, settings.out, settings.work, settings.today, settings.only,
@@ -103,86 +110,78 @@ def _build_locked(settings: BuildSettings, progress, plan) -> CountyReport:
         return CountyReport(county, [], county_problems, False)
 
     cache = BuildCache(work, out)
-    runner = None
-    if settings.on_cluster and not settings.portal_only:
-        from generator.county.cluster import ClusterRunner
-
-        runner = ClusterRunner(settings)  # refuses other versions on a worker before anything is written
     part = f"shard-{settings.shard[0]}-of-{settings.shard[1]}" if settings.shard else None
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = clean_staging(out, part)
-        ctx.staging_dir = staging if part else None
-        ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out, clean_leftovers=part is None)
-        county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
-        if ctx.settings.engine != DEFAULT_ENGINE:  # another engine's sites are other output
-            county_key = hashlib.sha256(f"{county_key}|{ctx.settings.engine}".encode()).hexdigest()
-        bureau_gate = _bureau_gate(cache, county, county_key, force)  # what `careportal check` reports for it
-        county_problems += bureau_gate
-        if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
-            county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
-                                           "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
-            remove_staging(out, part)
-            return CountyReport(county, [], county_problems, False)
-        selected = [s for s in folders if (not only or s in set(only)) and in_shard(s, settings.shard)]
-        results: dict[str, SchoolResult] = {}
-        entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
-        todo: list[tuple[str, str]] = []
-        for slug in selected:
-            key = cache.school_key(county_key, folders[slug])
-            entry = entries[slug]
-            if settings.portal_only:
-                results[slug] = _as_published(slug, key, entry, out, today)
-            elif not force and entry and entry.still_valid(key, today, out / slug):
-                results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
-                                             getattr(entry, "gate", {}))
-            else:
-                todo.append((slug, key))
-        reason = ("按 --force 全部重新生成" if force else
-                  f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
-        plan and plan(len(todo), sum(r.status is Status.UNCHANGED for r in results.values()), reason)
-        for slug in sorted(results):
-            progress and progress(results[slug])
-
-        def publish(build: SchoolBuild, key: str) -> None:
-            result = build.result
-            if result.status is Status.BUILT:
-                target = out / result.slug
-                try:
-                    swap_in(build.staged, target)
-                except Exception as exc:
-                    result.status = Status.FAILED
-                    result.problems.append(internal_error(result.slug, "发布网站", exc))
-                else:
-                    entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
-                                        [p for p in result.problems if p.severity is not Severity.ERROR],
-                                        build.portal, build.portal_hash, result.gate)
-                    entries[result.slug] = entry
-                    try:
-                        cache.store_school(result.slug, entry)
-                    except OSError as exc:  # published all the same; the next run rebuilds it
-                        result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
-                                                       f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
-                                                       Severity.WARNING))
-            results[result.slug] = result
-            progress and progress(result)
-
-        if runner is not None:
-            runner.run_builds(ctx, todo, publish)
-        else:
-            run_builds(ctx, todo, publish)
-
-        portal_rebuilt, portal_ok = False, False
-        if not settings.shard:  # a shard leaves the portal to the join (--portal-only)
-            portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
-        if not only and not settings.shard:
-            county_problems += _orphans(out, cache, folders)
-        cache.save(partial=bool(only or settings.shard))
-        gate_report = _write_gate_report(cache, county, results, county_problems, today,
-                                         f"gate-report-{part}.json" if part else "gate-report.json")
+    out.mkdir(parents=True, exist_ok=True)
+    staging = clean_staging(out, part)
+    ctx.staging_dir = staging if part else None
+    ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out, clean_leftovers=part is None)
+    county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
+    if ctx.settings.engine != DEFAULT_ENGINE:  # another engine's sites are other output
+        county_key = hashlib.sha256(f"{county_key}|{ctx.settings.engine}".encode()).hexdigest()
+    bureau_gate = _bureau_gate(cache, county, county_key, force)  # what `careportal check` reports for it
+    county_problems += bureau_gate
+    if has_errors(bureau_gate):  # its text is on every school's pages and the portal: nothing is built
+        county_problems.append(Problem("content/bureau.yml", 0, "", "教育局信息里有不能公开的内容（见上面），"
+                                       "所有学校和全县首页都没有生成，已发布的网站保持不变。请修改后重新生成"))
         remove_staging(out, part)
-    finally:
-        runner and runner.close()
+        return CountyReport(county, [], county_problems, False)
+    selected = [s for s in folders if (not only or s in set(only)) and in_shard(s, settings.shard)]
+    results: dict[str, SchoolResult] = {}
+    entries: dict[str, Optional[SchoolEntry]] = {slug: cache.school(slug) for slug in folders}
+    todo: list[tuple[str, str]] = []
+    for slug in selected:
+        key = cache.school_key(county_key, folders[slug])
+        entry = entries[slug]
+        if settings.portal_only:
+            results[slug] = _as_published(slug, key, entry, out, today)
+        elif not force and entry and entry.still_valid(key, today, out / slug):
+            results[slug] = SchoolResult(slug, Status.UNCHANGED, list(entry.problems), entry.pages,
+                                         getattr(entry, "gate", {}))
+        else:
+            todo.append((slug, key))
+    reason = ("按 --force 全部重新生成" if force else
+              f"{'、'.join(changed)} 有改动，所有学校都要重新生成" if changed and todo else None)
+    plan and plan(len(todo), sum(r.status is Status.UNCHANGED for r in results.values()), reason)
+    for slug in sorted(results):
+        progress and progress(results[slug])
+
+    def publish(build: SchoolBuild, key: str) -> None:
+        result = build.result
+        if result.status is Status.BUILT:
+            target = out / result.slug
+            try:
+                swap_in(build.staged, target)
+            except Exception as exc:
+                result.status = Status.FAILED
+                result.problems.append(internal_error(result.slug, "发布网站", exc))
+            else:
+                entry = SchoolEntry(key, *build.window, published_id(target), result.pages,
+                                    [p for p in result.problems if p.severity is not Severity.ERROR],
+                                    build.portal, build.portal_hash, result.gate)
+                entries[result.slug] = entry
+                try:
+                    cache.store_school(result.slug, entry)
+                except OSError as exc:  # published all the same; the next run rebuilds it
+                    result.problems.append(Problem(f"schools/{result.slug}/", 0, "",
+                                                   f"网站已发布，但生成缓存写不进去（{exc.strerror or exc}），下次会重新生成",
+                                                   Severity.WARNING))
+        results[result.slug] = result
+        progress and progress(result)
+
+    if runner is not None:
+        runner.run_builds(ctx, todo, publish)
+    else:
+        run_builds(ctx, todo, publish)
+
+    portal_rebuilt, portal_ok = False, False
+    if not settings.shard:  # a shard leaves the portal to the join (--portal-only)
+        portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
+    if not only and not settings.shard:
+        county_problems += _orphans(out, cache, folders)
+    cache.save(partial=bool(only or settings.shard))
+    gate_report = _write_gate_report(cache, county, results, county_problems, today,
+                                     f"gate-report-{part}.json" if part else "gate-report.json")
+    remove_staging(out, part)
     return CountyReport(county, [results[s] for s in sorted(results)], county_problems, portal_ok, portal_rebuilt,
                         gate_report, runner.description if runner else None)
 
