@@ -237,6 +237,10 @@ def test_photo_upload_is_stripped_of_gps(session, tmp_path):
     upload.write_bytes(gps_jpeg())
     photos = session.editor.store.folder / "photos"
     record = session.editor.store.folder / "activities/2025-09-08-kaixue-zoufang.yml"
+    private = session.editor.store.folder / "private"  # the guardians' consent the photo will name (never served)
+    private.mkdir(exist_ok=True)
+    (private / "consents.csv").write_text("编号,监护人同意日期,范围,有效期至\n2025秋-家长同意书-03,2025-09-01,学校网站,2030-08-31\n",
+                                          encoding="utf-8")
     page = session.open("#/collections/activities/entries/2025-09-08-kaixue-zoufang")
     page.get_by_role("button", name="新增照片").click()
     page.get_by_role("button", name="选择图片").first.click()

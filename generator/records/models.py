@@ -1134,7 +1134,7 @@ FIELD_LABELS = {
     "equipment": "设备", "rules": "制度", "contact": "联系方式", "tier": "模式", "township": "乡镇",
     "boarding": "是否寄宿", "address": "地址", "intro": "简介", "family_phone": "亲情电话",
     "contacts": "联系电话", "leading_group": "领导小组", "staff_names": "可公开的教职工姓名",
-    "phone": "电话", "role": "岗位", "consent": "监护人同意书编号", "faces": "人脸处理", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
+    "phone": "电话", "role": "岗位", "consent": "监护人同意书编号", "faces": "照片里的人脸", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
     "audience": "写给谁", "greeting": "称呼", "asks": "请家长做到的事", "signed": "落款",
     "end_date": "结束日期", "period": "时段", "count_max": "最多次数", "per": "每（周期）",
     "share": "比例", "programme_part": "完成项目的第几条", "parts": "各条内容", "operator": "运营单位",
