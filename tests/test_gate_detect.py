@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import gate_data as gd
-from generator.privacy import detect  # noqa: E402
+from generator.privacy import detect, meaning  # noqa: E402
 
 ALLOWED = frozenset({detect.phone_key("0599-6472106")}) | detect.PUBLIC_SERVICE_LINES
 
@@ -214,7 +214,7 @@ def test_jieba_is_quiet_on_ordinary_school_prose():
 ])
 def test_small_counts_crossings_and_recipient_lists_in_prose(sentence, label):
     names = detect.name_candidates(sentence, [], [])
-    assert label in [h.label for h in detect.find_text_rules(sentence, 10, names)]
+    assert label in [h.label for h in meaning.find_text_rules(sentence, 10, names)]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -228,7 +228,7 @@ def test_small_counts_crossings_and_recipient_lists_in_prose(sentence, label):
 ])
 def test_ordinary_care_work_prose_passes(sentence):
     names = detect.name_candidates(sentence, [], [])
-    assert detect.find_text_rules(sentence, 10, names) == []
+    assert meaning.find_text_rules(sentence, 10, names) == []
 
 
 # ---------------------------------------------------------------------------------------------

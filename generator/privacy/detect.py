@@ -749,13 +749,6 @@ def chinese_number(text: str) -> Optional[int]:
     return None
 
 
-def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Iterable[int] = ()) -> list[Hit]:
-    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`): see meaning.py."""
-    from generator.privacy import meaning  # meaning builds on this module's lexicon
-
-    return meaning.analyse(text, k, names, tuple(totals))
-
-
 def qualifier_in(text: str) -> Optional[str]:
     match = _QUALIFIER.search(unicodedata.normalize("NFKC", text))
     return match.group() if match else None

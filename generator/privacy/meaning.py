@@ -432,3 +432,8 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
             return Finding(quantified, "敏感信息",
                            f"说某个年级或班级的孩子“都是”{status.group()}儿童，等于说出了每个孩子的情况，请删掉")
     return None
+
+
+def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Iterable = ()) -> list[Hit]:
+    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`)."""
+    return analyse(text, k, names, tuple(totals))

@@ -43,7 +43,7 @@ def text_hits(one: detect.Folded, ctx: Context) -> list[detect.Hit]:
                                f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
                                "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
                                detect.WARNING, detect.mask_name(word)))
-    return hits + detect.find_text_rules(one.text, ctx.k, names, ctx.totals)
+    return hits + meaning.find_text_rules(one.text, ctx.k, names, ctx.totals)
 
 
 def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
