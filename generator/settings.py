@@ -75,6 +75,7 @@ class BuildSettings:
     wait: Optional[float] = 0
     """When another build holds the same data root, work folder or output folder: seconds to wait
     for it (None: as long as it takes); 0 refuses at once with a message."""
+
     scheduler: Optional[str] = None
     """Address of a running Dask scheduler (`tcp://HOST:PORT`): each school is built as a task on
     its workers (county/cluster.py, needs `pip install careportal[dask]`). The data root and the
@@ -94,15 +95,15 @@ class BuildSettings:
     """Build nothing but the county portal, from the build cache of the schools already published
     (the last step after every shard has run)."""
 
-    @property
-    def on_cluster(self) -> bool:
-        return bool(self.scheduler) or self.local_cluster
-
     engine: str = "mkdocs"
     """What builds each school's site from the generated pages: `mkdocs` (MkDocs with Material
     for MkDocs, the default) or `zensical` (Zensical, Material's successor, reading the same
     mkdocs.yml; an optional dependency: `pip install careportal[zensical]`). The published pages
     are the same content; README says what differs."""
+
+    @property
+    def on_cluster(self) -> bool:
+        return bool(self.scheduler) or self.local_cluster
 
     def resolved(self) -> "BuildSettings":
         root = self.root.resolve()
