@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
+
+from generator.settings import build_date
 
 CONSENTS_FILE = "consents.csv"
 PRIVATE = "private"
@@ -51,11 +52,8 @@ class ConsentRegister:
 
 
 def today() -> date:
-    """Today, or the day of SOURCE_DATE_EPOCH (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
-    return date.today()
+    """Today, or the day of SOURCE_DATE_EPOCH (reproducible builds): the build's date."""
+    return build_date()
 
 
 def _key(text: str) -> str:
