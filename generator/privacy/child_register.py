@@ -14,8 +14,6 @@ Messages never quote a cell's value.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ import yaml
 
 from generator.records import models
 from generator.privacy.consents import CONSENTS_FILE
+from generator.privacy.csv_files import csv_rows
 from generator.privacy.detect import DenyList, clean_names
 from generator.problems import ContentError, Problem, Severity
 from generator.records.source import parse, read
@@ -136,17 +135,11 @@ def _table(path: Path, display: str, sheet: str, raw: list[list], problems: list
 
 
 def _read_csv(path: Path, display: str, problems: list[Problem]) -> list[Sheet]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    rows = csv_rows(path)
+    if rows is None:
         problems.append(Problem(display, 0, "", "台账文件的编码无法识别，请用 Excel 或 WPS 另存为“CSV UTF-8”或 .xlsx"))
         return []
-    table = _table(path, display, "", list(csv.reader(io.StringIO(text))), problems)
+    table = _table(path, display, "", rows, problems)
     return [table] if table else []
 
 

@@ -13,8 +13,6 @@ school's website (网站, 网络, 网上, 互联网, 公开 or 宣传). A consen
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from generator.privacy.csv_files import csv_rows
 from generator.settings import build_date
 
 CONSENTS_FILE = "consents.csv"
@@ -90,17 +89,10 @@ def read_consents(folder: Path) -> ConsentRegister:
 def _read(path_text: str, mtime: int, size: int) -> ConsentRegister:
     path = Path(path_text)
     register = ConsentRegister(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    rows = csv_rows(path)
+    if rows is None:
         register.problems.append((0, "同意书登记表的编码无法识别，请另存为“CSV UTF-8”"))
         return register
-    rows = list(csv.reader(io.StringIO(text)))
     start = next((i for i, row in enumerate(rows[:10]) if _column([_key(c).lower() if _key(c).isascii() else _key(c) for c in row],
                                                                      tuple(h.lower() if h.isascii() else h for h in ID_HEADERS)) is not None), None)
     if start is None:
