@@ -11,22 +11,24 @@ from typing import Any, Optional
 
 from generator.editor.fields import FormField, model_fields, photo_rules
 from generator.records import models
+from generator.records.kinds import BY_FOLDER, SCHOOL
 from generator.records.kinds import MODELS as RECORD_DIRS
 
 DECAP_VERSION = "3.16.3"
 
-# How the editor lists each kind of record: its Chinese name, the field naming an entry, the
-# line shown in the list, and how a new file is named (file names must be ASCII slugs).
+# How the editor lists each kind of record (its Chinese name is the registry's, records/kinds.py):
+# the field naming an entry, the line shown in the list, and how a new file is named (file names
+# must be ASCII slugs).
 COLLECTIONS = {
-    "activities": ("活动", "title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-huodong-{{hour}}{{minute}}{{second}}"),
-    "policies": ("关爱制度", "name", "{{name}}", "zhidu-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
-    "resources": ("关爱阵地", "name", "{{kind}}：{{name}}", "zhendi-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
-    "summaries": ("学期统计", "term", "{{term}}", "{{fields.term}}"),
-    "letters": ("给家长的信", "title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-xin-{{hour}}{{minute}}{{second}}"),
-    "programmes": ("关爱项目", "name", "{{name}}", "xiangmu-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
+    "activities": ("title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-huodong-{{hour}}{{minute}}{{second}}"),
+    "policies": ("name", "{{name}}", "zhidu-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
+    "resources": ("name", "{{kind}}：{{name}}", "zhendi-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
+    "summaries": ("term", "{{term}}", "{{fields.term}}"),
+    "letters": ("title", "{{date}}　{{title}}", "{{year}}-{{month}}-{{day}}-xin-{{hour}}{{minute}}{{second}}"),
+    "programmes": ("name", "{{name}}", "xiangmu-{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"),
 }
 SORT = {"activities": "date", "letters": "date", "summaries": "term"}  # newest first
-SCHOOL_FILE = ("school", "学校信息", "school.yml")
+SCHOOL_FILE = ("school", SCHOOL.label, SCHOOL.folder)
 MEDIA_FOLDER = "photos"
 
 _STRING_LIKE = {"string", "dateish", "term", "phone", "time", "days", "participants"}
@@ -102,7 +104,8 @@ def form_fields(model) -> list[FormField]:
 def collections(default_term: Optional[str] = None) -> list[dict[str, Any]]:
     found = []
     for folder, model in RECORD_DIRS.items():
-        label, identifier, summary, slug = COLLECTIONS[folder]
+        identifier, summary, slug = COLLECTIONS[folder]
+        label = BY_FOLDER[folder].label
         fields = [widget(f) for f in form_fields(model)]
         for one in fields:
             if one["name"] == "term" and default_term:

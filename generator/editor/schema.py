@@ -9,16 +9,17 @@ from typing import Any
 
 from generator.editor.fields import FormField, model_fields
 from generator.records import models
+from generator.records.kinds import KINDS as KIND_LIST
 from generator.records.kinds import MODELS as RECORD_DIRS
+from generator.records.kinds import SCHOOL
 
 # file name of each kind's schema (schemas/<kind>.schema.json) → the model
 SINGULAR = {"activities": "activity", "policies": "policy", "resources": "resource", "summaries": "summary",
             "letters": "letter", "programmes": "programme"}
 KINDS: dict[str, type] = {"school": models.School, "bureau": models.Bureau}
 KINDS.update({SINGULAR[folder]: model for folder, model in RECORD_DIRS.items()})
-TITLES = {"school": "学校信息", "bureau": "教育局信息", "activity": "活动", "policy": "关爱制度",
-          "resource": "关爱阵地", "summary": "学期统计", "letter": "给家长的信",
-          "programme": "关爱项目"}
+TITLES = {"school": SCHOOL.label, "bureau": "教育局信息"}
+TITLES.update({SINGULAR[kind.folder]: kind.label for kind in KIND_LIST})
 SCHEMA_DIR = "schemas"
 
 
