@@ -207,6 +207,12 @@ def _plausible(name: str, freq: dict) -> bool:
     return True
 
 
+def _names_a_thing(body: str, end: int) -> bool:
+    """A child noun ending at `end` that is part of a place or an event (留守儿童之家, 儿童节,
+    留守儿童会): what the number before it counts is not children."""
+    return body[end:end + 2] in {"之家", "节", "会"}
+
+
 def _counts(body: str) -> list[tuple[int, int, str]]:
     """(offset, value, noun) of counts of children; ratios (每人结对两名) and ordinals are left out."""
     found: list[tuple[int, int, str]] = []
@@ -219,7 +225,7 @@ def _counts(body: str) -> list[tuple[int, int, str]]:
             before = body[:match.start()]
             if "每" in before[-12:] or before.endswith(("第", "模式", "周", "星期", "初", "高")):
                 continue  # 每人结对两名: a ratio; 第三名, 模式二: not counts
-            if body[match.end():match.end() + 2] in {"之家", "节", "会"}:
+            if _names_a_thing(body, match.end()):
                 continue
             after = body[match.end("num"):match.end("num") + 2]
             if re.match(r"[—\-~～至到]\s*\d", after):
@@ -246,8 +252,8 @@ def _singular(body: str) -> Optional[re.Match]:
     for match in _SINGULAR.finditer(body):
         if body[max(0, match.start() - 1):match.start()] in {"每", "第", "唯"} or _OTHER.match(body, match.start() + 2):
             continue
-        if body[match.end():match.end() + 2] in {"之家", "节", "会"}:
-            continue  # 建立一个留守儿童之家: a place, not a child (as in _counts)
+        if _names_a_thing(body, match.end()):
+            continue  # 建立一个留守儿童之家: a place, not a child
         return match
     return None
 
