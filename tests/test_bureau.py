@@ -127,6 +127,8 @@ def test_sitemap_is_dated_from_content_not_from_the_build(demo_site):
         site = demo_site / slug
         page = BeautifulSoup((site / "news" / "index.html").read_text(encoding="utf-8"), "html.parser")
         updated = page.select_one("p[class^=cp-updated] time")["datetime"]
+        if len(updated) == 7:  # a month (2026-09): the sitemap needs a day and takes the first
+            updated += "-01"
         sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
         assert set(re.findall(r"<lastmod>([^<]*)</lastmod>", sitemap)) == {updated}, slug
         raw = (site / "sitemap.xml.gz").read_bytes()

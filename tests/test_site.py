@@ -6,14 +6,16 @@ import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from icalendar import Calendar
 
 from helpers import TEST_ENGINE
 from generator.site.engines import engine
-from helpers import REPO
+from helpers import REPO, copy_demo, run_cli
 
 SCHOOLS = sorted(p.name for p in (REPO / "schools").iterdir() if (p / "school.yml").is_file())
 SECTION_PAGES = ["index.html", "news/index.html", "policies/index.html", "resources/index.html", "data/index.html",
@@ -74,7 +76,12 @@ def test_home_page_serves_parents(demo_site, slug):
     calls = [a for a in page.select("a.cp-call") if a["href"] == f"tel:{number}"]
     assert calls and "亲情电话" in calls[0].get_text()
     text = page.get_text(" ", strip=True)
-    assert re.search(r"信息更新于 \d{4}-\d{2}-\d{2}", text)
+    # as people read dates (2026年9月 when the newest record gives only a month), the ISO form for machines
+    updated = page.select_one(".cp-updated-home time")
+    assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", updated["datetime"])
+    year, month, *day = (int(v) for v in updated["datetime"].split("-"))
+    assert updated.get_text() == f"{year}年{month}月" + (f"{day[0]}日" if day else "")
+    assert f"信息更新于 {updated.get_text()}" in text
     assert "近期活动和会议" in text and "最新动态" in text
     assert page.select("section.cp-latest li a[href^='news/']")
 
@@ -249,3 +256,73 @@ def test_search_index_finds_a_word_from_a_news_body(demo_site):
         _, docs = _search_index(demo_site, slug)
         hits += [d["location"] for d in docs if d["location"].startswith("news/") and "溺水" in d["text"]]
     assert hits
+
+
+# ---------------------------------------------------------------------------------------------
+# A date known only to the month (issue 15): shown as a month everywhere people read it
+
+
+MONTH_ONLY = {
+    "2026-12-nuandong.yml": """title: 十二月“暖冬行动”送温暖
+date: 2026-12
+kind: 捐赠资助
+term: 2026-2027-1
+participants: 约40
+summary: 十二月里，村委会和学校一起为留守儿童送去棉衣和手套。
+""",
+    "2027-01-hanjia-jiazhanghui.yml": """title: 寒假前留守儿童家长会
+date: 2027年1月
+kind: 家长会
+term: 2026-2027-1
+summary: 一月放寒假前召开家长会，具体日子另行通知。
+""",
+}
+
+
+def test_a_month_only_date_is_shown_as_a_month_everywhere(tmp_path):
+    """Built on 2026-12-01: the school's newest record (and the county's) is dated 2026年12月, and an
+    upcoming one 2027年1月; no page, feed summary or notice shows an invented first day."""
+    root = copy_demo(tmp_path / "root", ["huangshan-cun", "liulang-zhongxin"])
+    for name, text in MONTH_ONLY.items():
+        (root / "schools" / "huangshan-cun" / "activities" / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    built = run_cli("build", "--root", str(root), "--out", str(out), "--work", str(tmp_path / "work"),
+                    env={"SOURCE_DATE_EPOCH": "1796083200"})  # 2026-12-01 00:00 UTC
+    assert built.returncode == 0, built.stdout + built.stderr
+    school = out / "huangshan-cun"
+
+    def month(selector: str, page: Path, iso: str = "2026-12", text: str = "2026年12月") -> None:
+        found = soup(page).select_one(selector)
+        assert (found["datetime"], found.get_text()) == (iso, text), page
+
+    # the "updated" date: home page, every page's footer (both scripts), printed notice, portal
+    month(".cp-updated-home time", school / "index.html")
+    for page in ("news/index.html", "zh-Hant/news/index.html", "zh-Hant/index.html"):
+        month("p[class^=cp-updated] time", school / page)
+    month(".cp-notice__foot time", school / "notice.html")
+    portal = soup(out / "index.html")
+    assert "信息更新于 2026年12月" in portal.get_text(" ", strip=True)
+    # the activity's own page and the lists; the upcoming one on the home page
+    month("article time", school / "news" / "2026-12-nuandong.html")
+    month(".cp-news time[datetime='2026-12']", school / "news" / "index.html")
+    month(".cp-event time[datetime='2027-01']", school / "index.html", "2027-01", "2027年1月")
+    # nowhere an invented day for people: every page's visible text, both scripts, and the portal
+    pages = list(school.rglob("*.html")) + [out / "index.html"]
+    assert len(pages) > 40
+    for page in pages:
+        text = soup(page).get_text(" ", strip=True)
+        for invented in ("2026-12-01", "2026年12月1日", "2027-01-01", "2027年1月1日"):
+            assert invented not in text, (page, invented)
+
+    # feeds need a full date-time: the first of the month, with the month as written in the summary
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for feed_file, title in ((school / "feed.xml", "十二月“暖冬行动”送温暖"), (out / "feed.xml", "十二月“暖冬行动”送温暖")):
+        feed = ElementTree.parse(feed_file).getroot()
+        entry = next(e for e in feed.findall("a:entry", ns) if e.findtext("a:title", namespaces=ns) == title)
+        assert entry.findtext("a:updated", namespaces=ns) == "2026-12-01T00:00:00+08:00"
+        assert entry.findtext("a:summary", namespaces=ns).startswith("2026年12月："), feed_file
+    # the sitemap's machine date likewise
+    assert set(re.findall(r"<lastmod>([^<]*)</lastmod>", (school / "sitemap.xml").read_text(encoding="utf-8"))) == {"2026-12-01"}
+    # a calendar needs a day: the month-only event is left out, the dated ones are there
+    events = [str(e["summary"]) for e in Calendar.from_ical((school / "calendar.ics").read_bytes()).walk("VEVENT")]
+    assert events and "寒假前留守儿童家长会" not in events

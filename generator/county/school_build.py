@@ -121,7 +121,8 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         builder = engine(engine_name)
         label = "MkDocs" if engine_name == "mkdocs" else "Zensical"
         for config in rendered.configs:
-            for warning in builder.build(config, staged, theme_store=ctx.theme_store, content_date=site.updated):
+            for warning in builder.build(config, staged, theme_store=ctx.theme_store,
+                                         content_date=site.updated.first_day):
                 result.problems.append(Problem(f"schools/{slug}/", 0, "", f"{label}：{warning}", Severity.WARNING))
         write_hant(rendered, staged, engine_name)
         use_engine_templates(builder.templates)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import total_ordering
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Optional
@@ -203,13 +204,26 @@ _WEEKDAY_SUFFIX = re.compile(r"\s*[(（]\s*(?:周|星期|礼拜)([一二三四�
 _WEEKDAY_NAMES = "一二三四五六日"
 
 
+@total_ordering
 @dataclass(frozen=True)
 class PartialDate:
-    """A full date or a year and month (news in the seed documents is often dated by month only)."""
+    """A full date or a year and month (news in the seed documents is often dated by month only).
+
+    The precision travels with the value: people see `chinese()` (2026年9月 for a month, never an
+    invented day), HTML's `<time datetime>` gets `iso()` (2026-09 is a valid month string there),
+    and only machine formats that require a day (Atom, the sitemap, .ics stamps) use `first_day`.
+    A month sorts before the days in it."""
 
     year: int
     month: int
     day: Optional[int] = None
+
+    @classmethod
+    def of(cls, when: date) -> "PartialDate":
+        return cls(when.year, when.month, when.day)
+
+    def __lt__(self, other: "PartialDate") -> bool:
+        return self.sort_key < other.sort_key
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -217,6 +231,7 @@ class PartialDate:
 
     @property
     def first_day(self) -> date:
+        """A machine date for formats that need a day (the first of the month when only a month is known)."""
         return date(self.year, self.month, self.day or 1)
 
     @property

@@ -45,7 +45,7 @@ def school_calendar(site: SchoolSite, text: Callable[[str], str] = str, site_url
     cal.add("x-wr-calname", text(f"{site.name}活动日历"))
     cal.add("x-wr-caldesc", text(f"{site.name}近期的家长会、开放日、监护人会议和节假日活动"))
     cal.add("x-wr-timezone", TZ)
-    stamp = datetime.combine(site.updated, time(0, 0), tzinfo=timezone.utc)
+    stamp = datetime.combine(site.updated.first_day, time(0, 0), tzinfo=timezone.utc)  # machine-only
     for activity in calendar_events(site):
         event = Event()
         event.add("uid", event_uid(site, activity))

@@ -222,7 +222,8 @@ def _config(site: SchoolSite, layout: Layout, script: Script, site_dir: Path, ur
                 "school": theme_text(t(site.name)),
                 "school_meta": theme_text(t(site.name)),
                 "bureau": theme_text(t(site.bureau_name)),
-                "updated": site.updated.isoformat(),
+                "updated": site.updated.iso(),  # 2026-09 for a month: a valid <time datetime>
+                "updated_text": site.updated.chinese(),
                 "lang": script.lang,
                 "og_locale": script.og_locale,
                 "speech_lang": script.speech,

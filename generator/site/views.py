@@ -581,7 +581,7 @@ class SchoolSite:
     summaries: list[SummaryView]
     letters: list[LetterView]
     programmes: list[ProgrammeView]
-    updated: date
+    updated: models.PartialDate  # a month when the newest record is dated by month only
     bureau_name: str
     bureau_contact: ContactView
     site_url: Optional[str]
@@ -596,12 +596,13 @@ class SchoolSite:
 CARE_ROOM_KINDS = {models.ResourceKind.CARE_HOME, models.ResourceKind.ACTIVITY_ROOM}
 
 
-def school_updated(records: SchoolRecords, today: date) -> date:
-    """The visible “信息更新于” date: the newest of the school's own date and past activity dates."""
-    dates = [a.record.date.first_day for a in records.activities if a.record.date.first_day <= today]
+def school_updated(records: SchoolRecords, today: date) -> models.PartialDate:
+    """The visible “信息更新于” date: the newest of the school's own date and past activity dates;
+    a month when the newest is an activity dated by month only (shown as 2026年9月, not an invented day)."""
+    dates = [a.record.date for a in records.activities if a.record.date.first_day <= today]
     if records.school.record.updated:
-        dates.append(records.school.record.updated)
-    return max(dates) if dates else today
+        dates.append(models.PartialDate.of(records.school.record.updated))
+    return max(dates) if dates else models.PartialDate.of(today)
 
 
 def school_site(county: County, records: SchoolRecords, today: date) -> SchoolSite:
@@ -681,8 +682,8 @@ class PortalNews:
     date_iso: str
     kind: str
     path: str
-    summary: str = ""
-    updated: Optional[date] = None
+    summary: str
+    date: models.PartialDate  # as written: a month when only the month is known
 
 
 @dataclass(frozen=True)
@@ -709,7 +710,7 @@ class Portal:
     totals_note: str
     news: list[PortalNews]
     school_count: int
-    updated: date
+    updated: models.PartialDate
     site_url: Optional[str]
     shared_places: list[SharedPlace] = field(default_factory=list)
     reports: list[ReportLink] = field(default_factory=list)  # the county's 工作情况汇报 (generator.report)
@@ -749,7 +750,7 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
             totals.append(Row(label, text))
     news = sorted(
         (PortalNews(site.name, a.title, a.date_text, a.date_iso, a.kind, urls.on_portal(site.slug, a.path), a.summary,
-                    a.date.first_day)
+                    a.date)
          for site in sites for a in site.news),
         key=lambda n: (n.date_iso, n.path), reverse=True,
     )[:PORTAL_NEWS]
@@ -769,6 +770,7 @@ def portal_view(county: County, sites: list[SchoolSite], records: list[SchoolRec
                    for t, kinds in by_township.items()],
         totals=totals, totals_note=f"按各校最近一个学期的总结汇总；少于{k}人的数字不公布。",
         news=news, school_count=len(sites),
-        updated=max([s.updated for s in sites] + ([bureau.updated] if bureau.updated else [])) if sites else today,
+        updated=max([s.updated for s in sites] + ([models.PartialDate.of(bureau.updated)] if bureau.updated else []))
+        if sites else models.PartialDate.of(today),
         site_url=bureau.site_url,
     )
