@@ -178,6 +178,101 @@ def test_small_counts_are_suppressed_as_on_the_data_page(data_root, tmp_path):
     assert f"{data['left_behind']['total'] - 4}人" not in text + str(basic)
 
 
+def _activities(slug: str, term: str) -> list[dict]:
+    found = [_yaml(f) for f in sorted((REPO / "schools" / slug / "activities").glob("*.yml"))]
+    return [a for a in found if a["term"] == term]
+
+
+def test_main_work_is_written_by_programme_when_activities_fulfil_one(tmp_path):
+    """三、主要做法 has a section per programme: its numbered parts, each with what was done under it
+    this term (dates as written: a month-only activity is “9月”); the other activities follow."""
+    slug, term = "qingxi-zhongxin", "2025-2026-1"
+    programme = _yaml(REPO / "content" / "programmes" / "jiugeyi.yml")
+    held = _activities(slug, term)
+    fulfilled = {}
+    for a in held:
+        if a.get("programme") == programme["name"]:
+            written = str(a["programme_part"])  # 4, 第五条 or a part's title
+            titles = [p if isinstance(p, str) else p["title"] for p in programme["parts"]]
+            bare = written.removeprefix("第").removesuffix("条")
+            number = (titles.index(written) if written in titles else
+                      int(bare) - 1 if bare.isdigit() else "一二三四五六七八九".index(bare)) + 1
+            fulfilled.setdefault(number, []).append(a)
+    assert len(fulfilled) >= 2 and any(len(str(a["date"])) == 7 for group in fulfilled.values() for a in group)
+
+    document = docx.Document(str(_report(tmp_path, "--school", slug, "--term", term)))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    texts = [t for _, t in paragraphs]
+    start = texts.index("（三）落实“九个一”")
+    assert texts.index("三、主要做法") < start < texts.index("四、取得的成效")
+    assert paragraphs[start][0] == "Heading 2"
+    lead = texts[start + 1]
+    assert lead.startswith("“九个一”（县教育局提出）：")
+    count = sum(len(v) for v in fulfilled.values())
+    assert lead.endswith(f"本学期落实其中{len(fulfilled)}条，开展相关活动{count}项。")
+    parts = texts[start + 2:start + 2 + len(programme["parts"])]
+    for number, (text, part) in enumerate(zip(parts, programme["parts"]), start=1):
+        title = part if isinstance(part, str) else part["title"]
+        assert text.startswith(f"{number}.{title}"), text
+        if number in fulfilled:
+            for a in fulfilled[number]:
+                when = str(a["date"])
+                day = f"{int(when[5:7])}月" + (f"{int(when[8:10])}日" if len(when) == 10 else "")
+                assert f"{day}“{a['title'].replace('“', '‘').replace('”', '’')}”" in text, text
+        else:
+            assert text.endswith("本学期没有这一条的活动记录。"), text
+    # the rest, under 开展其他关爱活动: all counted, only the others listed
+    other = texts.index("（四）开展其他关爱活动")
+    assert texts[other + 1].startswith(f"本学期共开展关爱活动{len(held)}项")
+    assert f"除上述“九个一”中的{count}项外，其他活动如下：" in texts[other + 1]
+    listed = "".join(texts[other + 2:texts.index("四、取得的成效")])
+    for a in held:
+        quoted = a["title"].replace("“", "‘").replace("”", "’")
+        assert (f"“{quoted}”" in listed) == (a.get("programme") != programme["name"]), a["title"]
+
+    # a school whose activities fulfil no programme record: the report as before
+    plain = docx.Document(str(_report(tmp_path / "plain", "--school", "huangshan-cun", "--term", "2025-2026-1")))
+    headings = [p.text for p in plain.paragraphs if p.style.name == "Heading 2"]
+    assert "（三）开展关爱活动" in headings and not any("落实“" in h for h in headings)
+
+
+SANJIEHE = """name: 三结合
+summary: 学校、家庭、社会三方面结合起来关爱留守儿童
+by: 本校
+parts:
+  - 学校教育为主
+  - title: 家庭教育跟上
+    cadence: 每学期一次
+  - 社会关爱补充
+"""
+
+
+def test_a_schools_own_programme_in_seed_phrasing(data_root, tmp_path):
+    """A school's own programme: a part named by its Chinese ordinal, an activity naming the programme
+    but no part (listed after the parts), a count under k published as on the data page; zh-Hant too."""
+    school = data_root / "schools" / "huangshan-cun"
+    (school / "programmes").mkdir()
+    (school / "programmes" / "sanjiehe.yml").write_text(SANJIEHE, encoding="utf-8")
+    video = school / "activities" / "2025-09-qinqing-shipin.yml"
+    video.write_text(video.read_text(encoding="utf-8").replace('participants: "约50"\n', 'participants: 6\n'
+                     "programme: 三结合\nprogramme_part: 第二条\n"), encoding="utf-8")
+    escort = school / "activities" / "2025-10-16-ludui-husong.yml"
+    escort.write_text(escort.read_text(encoding="utf-8").replace("organizer: 学校\n", "organizer: 学校\nprogramme: 三结合\n"),
+                      encoding="utf-8")
+    texts = [p.text for p in docx.Document(str(_report(tmp_path, "--school", "huangshan-cun", "--term", "2025-2026-1",
+                                                       root=data_root))).paragraphs]
+    start = texts.index("（三）落实“三结合”")
+    assert texts[start + 1] == "“三结合”（本校提出）：学校、家庭、社会三方面结合起来关爱留守儿童。本学期落实其中1条，开展相关活动2项。"
+    assert texts[start + 2] == "1.学校教育为主。本学期没有这一条的活动记录。"
+    assert texts[start + 3] == "2.家庭教育跟上（每学期一次）。本学期开展亲情通话1次：9月“每周三‘亲情视频日’开通”（少于10人）。"
+    assert texts[start + 4] == "3.社会关爱补充。本学期没有这一条的活动记录。"
+    assert texts[start + 5] == ("另有1项活动注明属于“三结合”，未写明第几条：10月16日“上下学交通安全教育和路队护送”（约120人）。")
+    assert texts[start + 6] == "（四）开展其他关爱活动"
+    hant = [p.text for p in docx.Document(str(_report(tmp_path / "hant", "--school", "huangshan-cun", "--term", "2025-2026-1",
+                                                      "--hant", root=data_root))).paragraphs]
+    assert "（三）落實“三結合”" in hant and "（四）開展其他關愛活動" in hant
+
+
 def test_year_report_covers_both_terms(tmp_path):
     path = _report(tmp_path, "--school", "qingxi-zhongxin", "--year", "2025-2026")
     document = docx.Document(str(path))
@@ -283,7 +378,8 @@ def test_school_report_opens_in_libreoffice(tmp_path):
     width, height = (float(v) for v in re.match(r"([\d.]+) x ([\d.]+)", size).groups())
     assert (round(width), round(height)) == (595, 842) and "A4" in size
     text = re.sub(r"[ \t]+", "", _pdf_text(pdf))
-    positions = [text.find(h) for h in ["青溪县青溪镇中心小学", *HEADINGS, "以上是我校"]]
+    positions = [text.find(h) for h in ["青溪县青溪镇中心小学", *HEADINGS[:3], "（三）落实“九个一”", "（四）开展其他关爱活动",
+                                        *HEADINGS[3:], "以上是我校"]]
     assert -1 not in positions and positions == sorted(positions), positions
     assert "—1—" in text and "—2—" in text  # page numbers
     first_page = _pdf_text(pdf).split("\f")[0]

@@ -19,7 +19,8 @@ from typing import Callable, Optional, Sequence
 from generator.privacy.suppression import COMPLEMENTARY, Cell, cell, county_k, sensitive_cell, total_over_parts
 from generator.records import models
 from generator.records.load import County, Loaded, SchoolRecords
-from generator.site.views import chinese_count, days_text, is_upcoming, participants_text, policy_view, summary_view
+from generator.site.views import (chinese_count, days_text, fulfils, is_upcoming, participants_text, policy_view,
+                                  summary_view)
 
 NUMERALS = "一二三四五六七八九十"
 SECTIONS = ("基本情况", "组织领导", "主要做法", "取得的成效", "存在的问题", "今后打算")
@@ -95,6 +96,11 @@ def converted(report: Report, convert: Callable[[str], str], lang: str) -> Repor
     return dataclasses.replace(report, lang=lang, **changes)
 
 
+def _numeral(index: int) -> str:
+    """0 → 一, 1 → 二 … 10 → 十一 (a school with many programmes has more than ten （…） sections)."""
+    return NUMERALS[index] if index < len(NUMERALS) else chinese_count(index + 1)
+
+
 class _Writer:
     """Blocks with the genre's numbering: 一、 → （一） → 1. ; a level restarts under its parent."""
 
@@ -105,12 +111,12 @@ class _Writer:
         self._item = 0
 
     def h1(self, title: str) -> None:
-        self.blocks.append(Block("h1", f"{NUMERALS[self._h1]}、{title}"))
+        self.blocks.append(Block("h1", f"{_numeral(self._h1)}、{title}"))
         self._h1 += 1
         self._h2 = self._item = 0
 
     def h2(self, title: str) -> None:
-        self.blocks.append(Block("h2", f"（{NUMERALS[self._h2]}）{title}"))
+        self.blocks.append(Block("h2", f"（{_numeral(self._h2)}）{title}"))
         self._h2 += 1
         self._item = 0
 
@@ -331,29 +337,83 @@ def _resources(w: _Writer, records: SchoolRecords) -> None:
         w.item(text + _hours(r))
 
 
-def _activities(w: _Writer, activities: list[Loaded[models.Activity]], k: int, word: str = "本学期") -> None:
-    w.h2("开展关爱活动")
+def _by_kind(activities: Sequence[models.Activity]) -> list[tuple[models.ActivityKind, list[models.Activity]]]:
+    groups: dict[models.ActivityKind, list[models.Activity]] = {}
+    for a in activities:
+        groups.setdefault(a.kind, []).append(a)
+    return [(kind, groups[kind]) for kind in models.ActivityKind if kind in groups]
+
+
+def _counted(kind: models.ActivityKind, items: Sequence[models.Activity],
+             other: str = KIND_LABEL[models.ActivityKind.OTHER]) -> str:
+    """安全教育讲座2场 / 其他关爱活动1项 (`other` names the kind 其他)."""
+    return f"{other if kind is models.ActivityKind.OTHER else kind.value}{len(items)}{UNITS[kind]}"
+
+
+def _named(items: Sequence[models.Activity], k: int) -> str:
+    """11月12日“冬季安全教育讲座”（约900人）；9月“爱心月”（60余人）: dates as written (a month stays a month)."""
+    named = []
+    for a in items:
+        who = participants_text(a.participants, k)
+        named.append(f"{_day(a.date)}{_quoted(a.title)}" + (f"（{who}）" if who else ""))
+    return "；".join(named)
+
+
+def _activities(w: _Writer, activities: list[Loaded[models.Activity]], k: int, word: str = "本学期",
+                listed: Sequence[Loaded[models.Activity]] = (), programmes: str = "") -> None:
+    """Every activity counted; those `listed` under the programmes above (`programmes`: their
+    names) are not listed again."""
+    w.h2("开展其他关爱活动" if listed else "开展关爱活动")
     if not activities:
         w.p(NOT_KEPT)
         return
-    groups: dict[models.ActivityKind, list[models.Activity]] = {}
-    for a in activities:
-        groups.setdefault(a.record.kind, []).append(a.record)
-    ordered = [(kind, groups[kind]) for kind in models.ActivityKind if kind in groups]
-    counts = "、".join(f"{KIND_LABEL.get(kind, kind.value)}{len(items)}{UNITS[kind]}" for kind, items in ordered)
+    counts = "、".join(_counted(kind, items) for kind, items in _by_kind([a.record for a in activities]))
     known = [a.record.participants for a in activities if a.record.participants is not None]
     sentence = f"{word}共开展关爱活动{len(activities)}项，其中{counts}"
     total = total_over_parts([p.count for p in known], k, "人次")
     if total is not None and not total.suppressed:
         about = "约" if any(p.qualifier for p in known) or len(known) < len(activities) else ""
         sentence += f"，有记录的参加人数合计{about}{total.text}"
-    w.p(sentence + "。")
-    for kind, items in ordered:
-        named = []
-        for a in items:
-            who = participants_text(a.participants, k)
-            named.append(f"{_day(a.date)}{_quoted(a.title)}" + (f"（{who}）" if who else ""))
-        w.item(f"{KIND_LABEL.get(kind, kind.value)}{len(items)}{UNITS[kind]}：{'；'.join(named)}。")
+    rest = [a for a in activities if all(a is not b for b in listed)]
+    if listed:
+        sentence += f"。除上述{programmes}中的{len(listed)}项外，" + ("其他活动如下：" if rest else "没有其他活动")
+    w.p(sentence if sentence.endswith("：") else sentence + "。")
+    for kind, items in _by_kind([a.record for a in rest]):
+        w.item(f"{_counted(kind, items)}：{_named(items, k)}。")
+
+
+def _programme_groups(records: SchoolRecords, activities: list[Loaded[models.Activity]]
+                      ) -> list[tuple[models.Programme, list[tuple[Loaded[models.Activity], Optional[int]]]]]:
+    """The programmes (the school's own first, then the county's) that the period's activities
+    fulfil, each with those activities and the part each names."""
+    found: dict[int, list[tuple[Loaded[models.Activity], Optional[int]]]] = {}
+    for a in activities:
+        link = fulfils(records, a.record)
+        if link is not None:
+            found.setdefault(id(link[0]), []).append((a, link[1]))
+    return [(p.record, found[id(p)]) for p in records.programmes + records.county_programmes if id(p) in found]
+
+
+def _programme(w: _Writer, programme: models.Programme, done: list[tuple[Loaded[models.Activity], Optional[int]]],
+               k: int, word: str) -> None:
+    """（三）落实“九个一”: what the programme is, then each numbered part with what was done under it
+    in the period (the item's number is the part's own)."""
+    w.h2(f"落实{_quoted(programme.name)}")
+    parts_done = {n for _, n in done if n}
+    w.p(f"{_quoted(programme.name)}" + (f"（{programme.by}提出）" if programme.by else "") + f"：{_end(programme.summary)}"
+        + f"{word}落实其中{len(parts_done)}条，开展相关活动{len(done)}项。")
+    for number, part in enumerate(programme.parts, start=1):
+        text = part.title + (f"（{part.cadence}）" if part.cadence else "") + "。"
+        items = [a.record for a, n in done if n == number]
+        if items:
+            counts = "、".join(_counted(kind, group, other="相关活动") for kind, group in _by_kind(items))
+            text += f"{word}开展{counts}：{_named(items, k)}。"
+        else:
+            text += f"{word}没有这一条的活动记录。"
+        w.item(text)
+    unplaced = [a.record for a, n in done if not n]
+    if unplaced:
+        w.p(f"另有{len(unplaced)}项活动注明属于{_quoted(programme.name)}，未写明第几条：{_named(unplaced, k)}。")
 
 
 def _table_rows(table) -> list[tuple[str, str]]:
@@ -395,7 +455,12 @@ def school_report(county: County, records: SchoolRecords, term: models.Term | Pe
     w.h1(SECTIONS[2])
     _policies(w, records)
     _resources(w, records)
-    _activities(w, term_activities(records, period, today), k, period.word)
+    held = term_activities(records, period, today)
+    groups = _programme_groups(records, held)
+    for programme, done in groups:
+        _programme(w, programme, done, k, period.word)
+    _activities(w, held, k, period.word, listed=[a for _, done in groups for a, _ in done],
+                programmes="、".join(_quoted(p.name) for p, _ in groups))
     if PROGRAMME_TABLE in tables:
         w.h2("落实结对帮扶和家校联系")
         rows = _table_rows(tables[PROGRAMME_TABLE])

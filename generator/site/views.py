@@ -484,18 +484,26 @@ def _programme_paths(records: SchoolRecords) -> dict[int, str]:
     return paths
 
 
+def fulfils(records: SchoolRecords, a: models.Activity) -> Optional[tuple[Loaded[models.Programme], Optional[int]]]:
+    """The programme record an activity names and the 1-based number of the part it fulfils
+    (None when it names no part); None when it names no programme record."""
+    found = records.programme(a.programme) if a.programme else None
+    if found is None:
+        return None
+    return found, found.record.part(a.programme_part) if a.programme_part else None
+
+
 def programme_links(records: SchoolRecords) -> dict[str, ProgrammeLink]:
     """activity slug → the programme (and part) it names, for activities naming a programme record."""
     paths = _programme_paths(records)
     links = {}
     for item in records.activities:
-        a = item.record
-        found = records.programme(a.programme) if a.programme else None
+        found = fulfils(records, item.record)
         if found is None:
             continue
-        number = found.record.part(a.programme_part) if a.programme_part else None
-        title = found.record.parts[number - 1].title if number else None
-        links[item.slug] = ProgrammeLink(found.record.name, paths[id(found)], number, title)
+        programme, number = found
+        title = programme.record.parts[number - 1].title if number else None
+        links[item.slug] = ProgrammeLink(programme.record.name, paths[id(programme)], number, title)
     return links
 
 
