@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
 
 import yaml
 
@@ -48,7 +48,7 @@ class Reviews:
     path: Path
     decisions: dict[str, Decision] = field(default_factory=dict)
     entries: list[dict] = field(default_factory=list)  # the file's entries as read (all kept on writing)
-    problem: Optional[str] = None  # why the file cannot be read (Chinese)
+    problem: str | None = None  # why the file cannot be read (Chinese)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def resolve(problems: Iterable[Problem], folder: Path, slug: str, display_folder
     approved → gone; rejected → an error (已驳回); pending → an error (待审核) that says how to
     review. Also every reviewed sentence with its decision (for `careportal review` and the gate
     report). Read after the memo, so a decision takes effect without scanning the records again."""
-    reviews: Optional[Reviews] = None
+    reviews: Reviews | None = None
     out: list[Problem] = []
     items: list[ReviewItem] = []
     for problem in problems:

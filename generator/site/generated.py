@@ -8,7 +8,7 @@ reads them as sentences and reports on the record's file, line and field."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from generator.privacy.records_gate import GeneratedText
 from generator.records.load import SchoolRecords
