@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
-
-from helpers import copy_demo, run_cli
+from helpers import DEMO_EPOCH, REPO, copy_demo, run_cli
 from helpers import gate_data as gd
 from helpers import meaning_eval as ev
+
 from generator.privacy import meaning, reviews
 
 SCHOOL, OTHER = "huangshan-cun", "liulang-zhongxin"
@@ -92,7 +95,7 @@ def test_recording_keeps_other_entries_and_never_overwrites_an_unreadable_file(t
 
 
 def _report(result) -> dict:
-    path = re.search(r"隐私检查报告（不发布）：(.+)$", result.stdout, re.M).group(1).strip()
+    path = re.search(r"隐私检查报告（不发布）：(.+)$", result.stdout, re.MULTILINE).group(1).strip()
     return {s["slug"]: s for s in json.loads(Path(path).read_text(encoding="utf-8"))["schools"]}
 
 
@@ -118,14 +121,14 @@ def _build(county):
 
 
 def test_review_holds_the_school_until_approved_and_a_change_voids_the_approval(county):
-    root, out, work, news = county
+    root, out, _, news = county
     rel = news.relative_to(root).as_posix()
     line = gd.ACTIVITY_BODY_LINE
 
     checked = run_cli("check", "--root", str(root))
     assert checked.returncode == 1
     assert re.search(rf"^{re.escape(rel)}:{line}: 正文: 待审核: .*careportal review --school {SCHOOL}$",
-                     checked.stderr, re.M), checked.stderr
+                     checked.stderr, re.MULTILINE), checked.stderr
     assert "教室角落" not in checked.stderr  # the sentence is shown to the reviewer, not in logs
 
     built = _build(county)
@@ -168,7 +171,7 @@ def test_review_holds_the_school_until_approved_and_a_change_voids_the_approval(
     rejected = run_cli("review", "--root", str(root), "--school", SCHOOL, "--reject", "1", "--role", "德育主任")
     assert rejected.returncode == 0
     checked = run_cli("check", "--root", str(root))
-    assert re.search(rf"^{re.escape(rel)}:{line}: 正文: 已驳回: ", checked.stderr, re.M), checked.stderr
+    assert re.search(rf"^{re.escape(rel)}:{line}: 正文: 已驳回: ", checked.stderr, re.MULTILINE), checked.stderr
     assert len(yaml.safe_load(reviews.reviews_path(root / "schools" / SCHOOL).read_text(encoding="utf-8"))["reviews"]) == 2
     report = _report(_build(county))
     assert sorted(r["decision"] for r in report[SCHOOL]["reviews"]) == ["rejected"]
@@ -179,14 +182,9 @@ def test_review_asks_in_the_terminal(tmp_path):
     root = copy_demo(tmp_path / "root", [SCHOOL])
     gd.write_activity(root / "schools" / SCHOOL, "2026-03-02-banhui", body=SENTENCE)
     gd.write_activity(root / "schools" / SCHOOL, "2026-03-03-jiafang", body="黄杉村一名学生暑假里在河边玩水，被村民劝回。")
-    import subprocess
-    import sys
-
-    from helpers import DEMO_EPOCH, REPO
-
     done = subprocess.run([sys.executable, "-m", "generator.cli", "review", "--root", str(root), "--school", SCHOOL],
-                          input="y\nn\n德育主任\n", capture_output=True, text=True, cwd=REPO,
-                          env={**__import__("os").environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, timeout=300)
+                          input="y\nn\n德育主任\n", capture_output=True, text=True, cwd=REPO, check=False,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "第 1 句：已批准（德育主任" in done.stdout and "第 2 句：已驳回（德育主任" in done.stdout
     checked = run_cli("check", "--root", str(root))
@@ -207,7 +205,7 @@ def test_a_generated_sentence_that_reveals_a_small_sensitive_count_is_refused(tm
     rel = path.relative_to(root).as_posix()
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("participants"))
     checked = run_cli("check", "--root", str(root))
-    assert re.search(rf"^{re.escape(rel)}:{line}: 参加人数: 敏感信息: 网页和工作总结会把", checked.stderr, re.M), checked.stderr
+    assert re.search(rf"^{re.escape(rel)}:{line}: 参加人数: 敏感信息: 网页和工作总结会把", checked.stderr, re.MULTILINE), checked.stderr
     built = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"))
     assert built.returncode == 1 and not (tmp_path / "out" / SCHOOL).exists()
     path.write_text(path.read_text(encoding="utf-8").replace("count: 6", "count: 30"), encoding="utf-8")

@@ -52,7 +52,7 @@ def text_hits(one: detect.Folded, ctx: Context, review: bool = True) -> list[det
             or not any(h.start <= at < meaning.sentence_end(one.text, h.start) for at in blocked)]
 
 
-def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
+def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True) -> list[Problem]:
     path = county.root / item.path
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
     raw_lines = raw.split("\n")
@@ -80,7 +80,7 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     for value_path, value in text_values(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
         one = detect.fold(value, first)
-        for hit in text_hits(one, ctx):
+        for hit in text_hits(one, ctx, review):
             if hit.label == meaning.REVIEW:
                 end = meaning.sentence_end(one.text, hit.start)
                 shown = value if len(value) == len(one.text) else one.text  # as written, when offsets agree
@@ -260,7 +260,7 @@ def check_bureau(county: County) -> list[Problem]:
         return []
     ctx = county_context(county)
     ctx.known = tuple(sorted({*ctx.known, *_bureau_places(county)}))
-    return _check_file(county.bureau, county, ctx)
+    return _check_file(county.bureau, county, ctx, review=False)  # no school to review it for
 
 
 def _bureau_places(county: County) -> list[str]:
