@@ -119,7 +119,7 @@ _COUNT_PEOPLE = re.compile(rf"(?:共|计|有|其中)\s*(?P<num>\d+|[{_NUM}]+)\s*
 _OTHER_COUNT = re.compile(rf"(?:\d+|[{_NUM}]+)\s*(?:名|个|位)\s*(?:{'|'.join(OTHER_NOUNS)})")
 
 # Locators only review reads: a village (黄杉村一名学生), which rules 5/6 do not treat as one.
-_VILLAGE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![农乡山各全每本该邻外同])村(?![小委民级干里庄子务部落寨组史])")
+_VILLAGE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![农乡山各全每本该邻外同进驻下到回入])村(?![小委民级干里庄子务部落寨组史])")
 # What clears a small group or one child: a public achievement or a public role, read out at any
 # school assembly (三年级的3名同学代表学校参加比赛, 一名同学获得一等奖).
 _CLEARS = re.compile(r"代表|比赛|竞赛|大赛|评比|获得|获奖|荣获|夺得|奖|表彰|评为|评选|优秀|先进|表演|演出|朗诵|演讲|"
