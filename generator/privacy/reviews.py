@@ -74,7 +74,7 @@ class ReviewItem:
 
     def report(self) -> dict:
         """Its entry in the gate report: where, which sentence (digest) and the decision; no text."""
-        return {"file": self.path, "line": self.line, "field": self.field, "sentence": self.digest[:12],
+        return {"file": self.path, "line": self.line, "field": self.field, "sentence_hash": self.digest[:12],
                 "decision": self.decision, "decision_text": DECISIONS[self.decision], "role": self.role,
                 "date": self.day}
 
