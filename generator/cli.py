@@ -162,6 +162,86 @@ def check(root: Path) -> None:
 
 @main.command()
 @root_option
+@click.option("--school", "slug", required=True, help="学校文件夹名，例如 huangshan-cun。")
+@click.option("--approve", multiple=True, type=int, metavar="N", help="批准第 N 句（可写多次），要同时写 --role。")
+@click.option("--reject", multiple=True, type=int, metavar="N", help="驳回第 N 句（可写多次），要同时写 --role。")
+@click.option("--role", default=None, help="审核人的岗位，例如 德育主任（写岗位，不写姓名）。")
+@click.option("--list", "only_list", is_flag=True, help="只列出需要审核的句子，不审核。")
+def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, ...], role: str | None,
+           only_list: bool) -> None:
+    """审核规则判断不了的句子（可能让人认出某个孩子）：逐句批准或驳回，批准前这所学校不会发布。"""
+    from generator.privacy import reviews
+    from generator.privacy.contacts import person_in_role
+    from generator.privacy.records_gate import school_reviews
+
+    if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
+        raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
+    county = load_county(root, only=[slug])
+    records = county.schools[0]
+    if not records.ok or county.bureau is None:
+        _echo_problems(list(county.problems) + list(records.problems))
+        click.echo("记录有错误，读不出要审核的句子。请先按上面的提示修改，再运行 careportal review。", err=True)
+        sys.exit(1)
+    items = school_reviews(county, records)
+    _echo_reviews(items)
+    chosen = [(n, reviews.APPROVED) for n in approve] + [(n, reviews.REJECTED) for n in reject]
+    wrong = [n for n, _ in chosen if not 1 <= n <= len(items)]
+    if wrong:
+        raise click.BadParameter(f"没有第 {wrong[0]} 句（共 {len(items)} 句）", param_hint="--approve/--reject")
+    if role is not None:
+        _check_role(role, person_in_role)
+    if not chosen and not only_list:
+        pending = [n for n, item in enumerate(items, 1) if item.decision == reviews.PENDING]
+        for number in pending:
+            answer = click.prompt(f"第 {number} 句：批准(y)、驳回(n)、跳过(s)", type=click.Choice(["y", "n", "s"]),
+                                  default="s", show_choices=False)
+            if answer != "s":
+                chosen.append((number, reviews.APPROVED if answer == "y" else reviews.REJECTED))
+        if chosen and role is None:
+            role = click.prompt("审核人的岗位（例如 德育主任；写岗位，不写姓名）").strip()
+            _check_role(role, person_in_role)
+    if not chosen:
+        sys.exit(0)
+    if not role:
+        raise click.UsageError("请用 --role 写明审核人的岗位，例如 --role 德育主任")
+    day = build_date().isoformat()
+    decisions = [reviews.Decision(items[n - 1].digest, decision, role, day, items[n - 1].path) for n, decision in chosen]
+    try:
+        path = reviews.record(records.folder, decisions)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for number, decision in chosen:
+        click.echo(f"第 {number} 句：{reviews.DECISIONS[decision]}（{role}，{day}）")
+    click.echo(f"已记录在 {path.relative_to(root.resolve()).as_posix()}（不公开）。改动句子后，原来的批准作废，需要重新审核。")
+
+
+def _check_role(role: str, person_in_role) -> None:
+    if not role.strip():
+        raise click.BadParameter("请写审核人的岗位，例如 德育主任", param_hint="--role")
+    person = person_in_role(role)
+    if person:
+        raise click.BadParameter(f"审核记录只写岗位，不写人名（这里写了“{person}”）。例如：德育主任", param_hint="--role")
+
+
+def _echo_reviews(items) -> None:
+    from generator.privacy import reviews
+
+    if not items:
+        click.echo("没有需要审核的句子。")
+        return
+    pending = sum(1 for item in items if item.decision == reviews.PENDING)
+    click.echo(f"需要审核的句子共 {len(items)} 句，其中待审核 {pending} 句。请逐句读一读：这句话会不会让村里的人认出是哪个孩子？")
+    for number, item in enumerate(items, 1):
+        state = reviews.DECISIONS[item.decision]
+        if item.decision != reviews.PENDING:
+            state += f"：{item.role}，{item.day}"
+        click.echo(f"{number}. [{state}] {item.path}:{item.line} {item.field}")
+        click.echo(f"   {item.sentence}")
+
+
+@main.command()
+@root_option
 @click.argument("slug", required=False)
 @click.option("--port", default=8000, show_default=True, help="端口。")
 def serve(root: Path, slug: str | None, port: int) -> None:

@@ -446,3 +446,14 @@ def test_page_and_vendored_files_served_with_fixed_types(editor):
     conn.request("GET", f"/{editor.token}/vendor/decap-cms/SHA256SUMS", headers={"Host": f"127.0.0.1:{editor.port}"})
     assert conn.getresponse().status == 404
     conn.close()
+
+
+def test_a_sentence_held_for_review_is_saved_with_a_reminder(editor):
+    """Review holds publication, not the teacher's work: the editor saves the sentence and says
+    to run `careportal review` (the editor does not list reviews yet)."""
+    raw = ("title: 主题班会\ndate: 2026-12-10\nkind: 主题班会\nterm: 2026-2027-1\nsummary: 各班开展主题班会。\n"
+           "body: 五年级一名学生最近常常一个人坐在教室角落，班主任已经留意。\n")
+    status, answer = persist(editor, "activities/2026-12-10-banhui-101010.yml", raw)
+    assert status == 200, answer
+    assert (school(editor) / "activities/2026-12-10-banhui-101010.yml").is_file()
+    assert any("待审核" in w["text"] and "careportal review" in w["text"] for w in answer["warnings"]), answer

@@ -1,6 +1,6 @@
 """Privacy gate, second generation: what a sentence means, not its word order.
 
-* the labelled corpus (tests/fixtures/gate/meaning_corpus.tsv, 333 sentences of school prose) and the
+* the labelled corpus (tests/fixtures/gate/meaning_corpus.tsv, 351 sentences of school prose) and the
   held-out set written after the rules: recall on blocks ≥ 0.98, false blocks ≤ 2 %;
 * through the real `careportal check`: contacts that are personal lines, photo consents that
   consent to nothing (or are unknown, expired, out of scope), sensitive rows carrying a grade,
@@ -48,7 +48,7 @@ def test_labelled_sentences_recall_and_false_blocks(ctx, path):
     blocks, caught, allows, _ = _totals(stats)
     false = [row for row, _ in wrong if row.expect == "allow"]
     report = "\n".join(f"{r.line}: {r.expect} {r.label} → {labels}: {r.text}" for r, labels in wrong)
-    assert blocks + allows == len(rows)
+    assert blocks + allows + sum(r.expect == "review" for r in rows) == len(rows)
     assert caught / blocks >= 0.98, report
     assert len(false) / allows <= 0.02, report
 

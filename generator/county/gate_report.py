@@ -68,6 +68,7 @@ def gate_report(county: County, results: Iterable, county_problems: Iterable[Pro
             entry["register"] = recorded["register"]
         elif folder.is_dir():
             entry["register"] = school_register(county.root, folder)[2]
+        entry["reviews"] = recorded.get("reviews", [])  # sentences held for review: pending, approved, rejected
         problems = list(result.problems)
         entry["errors"] = sum(1 for p in problems if p.severity is Severity.ERROR)
         entry["warnings"] = sum(1 for p in problems if p.severity is Severity.WARNING)

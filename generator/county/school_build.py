@@ -16,7 +16,8 @@ from generator.county.publish import staging_root
 from generator.county.results import SchoolResult, Status, internal_error
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_output, use_engine_templates
-from generator.privacy.records_gate import check_records
+from generator.privacy.records_gate import check_generated, check_records
+from generator.privacy.suppression import county_k
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
@@ -24,6 +25,7 @@ from generator.report.content import school_part
 from generator.report.pages import school_reports
 from generator.site.engines import engine
 from generator.site.render import Layout, render_school, write_hant
+from generator.site.generated import generated_texts
 from generator.site.views import school_site
 
 
@@ -105,8 +107,11 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
             return SchoolBuild(result)
         county = dataclasses.replace(ctx.county, schools=[records])
         memo = school_memo(ctx.settings.work, slug)
-        result.problems += check_records(county, records, memo)
+        reviewed: list = []
+        result.problems += check_records(county, records, memo, reviewed)
         memo.save()
+        result.gate = {"reviews": [item.report() for item in reviewed]}  # the gate report lists them, failed or not
+        result.problems += check_generated(county, records, generated_texts(records, county_k(county)))
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)
@@ -130,7 +135,7 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         if has_errors(result.problems):
             return SchoolBuild(result)
         result.status = Status.BUILT
-        result.gate = gate_report.school_report(county, records, ctx.today)
+        result.gate = {**gate_report.school_report(county, records, ctx.today), **result.gate}
         return SchoolBuild(result, staged, today_window(records, ctx.today), *portal_source(site, records, school_part(records, ctx.today)))
     except Exception as exc:  # a crash in one school must not stop the others
         result.problems.append(internal_error(slug, "生成网站", exc))

@@ -24,20 +24,26 @@ Decisions (whatever the word order):
   below k, or cannot be checked against a published total → error (rule 6); a percentage of a
   published total implying fewer than k children → error (rule 5);
 * a small count with a locator but nothing sensitive (three pupils of a grade in a contest) is fine;
-* a recipient list or a name in a sentence about aid → error (rule 7).
+* a recipient list or a name in a sentence about aid → error (rule 7);
+* what no rule blocks or clears but that singles out children — a child with a person locator
+  (surname + 某, a name), or with a locator (grade, class, village, village group, sex) and a
+  singular or below-k count — goes to **review** (label 待审核, `REVIEW`): a person reads it
+  before the school is published (privacy/reviews.py). A public achievement (代表学校参加比赛,
+  获奖, 担任升旗手 …) clears it. A sentence a rule blocks never goes to review.
 
 Text is read in Simplified characters (OpenCC t2s), so 離異 / 六年級 are read as 离异 / 六年级.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from generator.privacy.detect import Hit, SURNAMES, chinese_number, name_tagger
+from generator.privacy.detect import ERROR, Hit, SURNAMES, chinese_number, name_tagger
 
 # ---------------------------------------------------------------------------------------------
 # Lexicon
@@ -112,6 +118,14 @@ _COUNT_PAREN = re.compile(rf"[（(]\s*(?:共|计|约)?\s*(?P<num>\d+|[{_NUM}]+)\
 _COUNT_PEOPLE = re.compile(rf"(?:共|计|有|其中)\s*(?P<num>\d+|[{_NUM}]+)\s*(?:人|名)(?!民|员|次|天|元|小时|分钟|家长|教师|老师)")
 _OTHER_COUNT = re.compile(rf"(?:\d+|[{_NUM}]+)\s*(?:名|个|位)\s*(?:{'|'.join(OTHER_NOUNS)})")
 
+# Locators only review reads: a village (黄杉村一名学生), which rules 5/6 do not treat as one.
+_VILLAGE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![农乡山各全每本该邻外同进驻下到回入])村(?![小委民级干里庄子务部落寨组史])")
+# What clears a small group or one child: a public achievement or a public role, read out at any
+# school assembly (三年级的3名同学代表学校参加比赛, 一名同学获得一等奖).
+_CLEARS = re.compile(r"代表|比赛|竞赛|大赛|评比|获得|获奖|荣获|夺得|奖|表彰|评为|评选|优秀|先进|表演|演出|朗诵|演讲|"
+                     r"主持|升旗|护旗|参赛|入选|选拔|冠军|亚军|季军|名次|第[一二三]名|作品|合唱|书法|绘画|征文|"
+                     r"小记者|志愿|班干部|队长|委员|发言|分享|当选|标兵|称号|好少年|三好")
+_SUPPRESSED = re.compile(r"(?:少于|不足|不到)\s*(?P<num>\d+)\s*(?:人|名)")
 _FEW = re.compile(r"个别(?:学生|孩子|同学|留守儿童|幼儿)")
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+")
 _CLAUSE = re.compile(r"[^，,：:、]+")
@@ -353,8 +367,52 @@ def _pool(body: str, totals: Sequence) -> list[int]:
     return sorted(set(typed))
 
 
-def analyse(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Sequence[int] = ()) -> list[Hit]:
-    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`)."""
+REVIEW = "待审核"
+
+
+def normalised(sentence: str) -> str:
+    """A sentence as its review decision is keyed: NFKC, Simplified, without spaces or end marks."""
+    text = simplified(unicodedata.normalize("NFKC", sentence))
+    return re.sub(r"[\s。！？；!?;]+", "", text)
+
+
+def sentence_digest(sentence: str) -> str:
+    """The key of a review decision: any change to the sentence (but spacing) voids it."""
+    return hashlib.sha256(normalised(sentence).encode("utf-8")).hexdigest()
+
+
+def sentence_end(text: str, start: int) -> int:
+    """Where the sentence starting at `start` ends (for a REVIEW hit, which starts its sentence)."""
+    match = _SENTENCE.match(text, start)
+    return match.end() if match else start
+
+
+def _review(body: str, k: int, names: list[str]) -> Optional[str]:
+    """Why a sentence no rule decided singles out children (None if it does not)."""
+    if not (_CHILD.search(body) or _MOU.search(body)):
+        return None  # a name the tagger guesses, alone, may be a teacher's (or 师德)
+    places = locators(body, names) + [(m.start(), "village", body[max(0, m.start() - 2):m.end()])
+                                      for m in _VILLAGE.finditer(body)]
+    if not places:
+        return None
+    person = [p for p in places if p[1] in {"mou", "name"}]
+    small = [v for _, v, _ in _counts(body) if 0 < v < k]
+    few = small or _singular(body)
+    if not person and not few:
+        return None
+    if _CLEARS.search(body):
+        return None
+    if person:
+        return "写了一个具体的孩子（姓加“某”或名字）"
+    where = next(p[2] for p in places if p[1] not in {"mou", "name"})
+    return f"“{where}”加上{'一名' if not small or 1 in small else '少于' + str(k) + '名'}孩子"
+
+
+def analyse(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Sequence[int] = (),
+            review: bool = True) -> list[Hit]:
+    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`); with `review`, sentences
+    that single out children and that no rule decided come back as REVIEW hits (masked = the
+    sentence's digest), starting where the sentence starts."""
     text = simplified(unicodedata.normalize("NFKC", text))
     hits: list[Hit] = []
     name_list = list(names)
@@ -365,6 +423,11 @@ def analyse(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Se
         if hit:
             hits.append(Hit(base + hit.start, hit.label, hit.message))
         aid = _AID.search(_mask_spans(body, _BENIGN))
+        if review and not hit and not aid:
+            why = _review(body, k, here)
+            if why:
+                hits.append(Hit(base, REVIEW, f"这句话{why}，规则判断不了会不会让人认出是谁，要由审核人读过批准才能发布",
+                                ERROR, sentence_digest(body)))
         if aid:
             listing = _LIST_INTRO.search(body)
             named = [body.find(w) for w in here if w in body]
@@ -397,8 +460,10 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
             return Finding(at, "敏感信息",
                            f"这句话把“{what()}”和“{where}”写在一起，村里的人能据此认出是哪个孩子。敏感情况只能写全校合计，"
                            f"而且有和没有的人数都不少于{k}人。可以写成：本学期共有留守儿童53人，学校为需要的孩子提供心理辅导")
-        if small or singular:
-            return Finding(small[0][0] if small else singular.start(), "敏感信息",
+        hidden = _SUPPRESSED.search(body)  # “少于10人” next to a sensitive group still says it is small
+        if small or singular or hidden:
+            at = small[0][0] if small else singular.start() if singular else hidden.start()
+            return Finding(at, "敏感信息",
                            f"这句话说有少于{k}个孩子有“{what()}”的情况，村里的人能据此认出是谁。请删掉人数，"
                            f"或只写全校合计且有和没有都不少于{k}人的数字")
         quantified = _quantified_children(body)
@@ -440,6 +505,7 @@ def _sentence(body: str, k: int, names: list[str], totals: Sequence[int]) -> Opt
     return None
 
 
-def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Iterable = ()) -> list[Hit]:
-    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`)."""
-    return analyse(text, k, names, tuple(totals))
+def find_text_rules(text: str, k: int, names: Iterable[tuple[int, str]] = (), totals: Iterable = (),
+                    review: bool = True) -> list[Hit]:
+    """Rules 5, 6 and 7 over one piece of prose (offsets into `text`); REVIEW hits with `review`."""
+    return analyse(text, k, names, tuple(totals), review)

@@ -9,15 +9,17 @@ import hashlib
 import re
 from importlib.metadata import version
 from pathlib import Path
-from typing import MutableMapping, Optional
+from dataclasses import dataclass
+from typing import Iterable, MutableMapping, Optional
 
 import urllib.parse
 
-from generator.privacy import consents, contacts, detect, meaning, photos
+from generator.privacy import consents, contacts, detect, meaning, photos, reviews
 from generator.privacy.child_register import register_files
 from generator.privacy.context import (Context, context, county_context, problem_from_hit, scan_patterns,
                                        school_lines)
 from generator.problems import Problem, Severity
+from generator.records.models import FIELD_LABELS
 from generator.records.source import text_values
 from generator.records.load import County, Loaded, SchoolRecords
 
@@ -30,8 +32,9 @@ def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
     return line + 1 if re.search(r"[|>][+-]?\s*(#.*)?$", text) else line
 
 
-def text_hits(one: detect.Folded, ctx: Context) -> list[detect.Hit]:
-    """Every rule that reads one value's text: 1–3 (patterns), 4 (names, warnings), 5–7 (meaning)."""
+def text_hits(one: detect.Folded, ctx: Context, review: bool = True) -> list[detect.Hit]:
+    """Every rule that reads one value's text: 1–3 (patterns), 4 (names, warnings), 5–7 (meaning),
+    and with `review` the sentences that go to review (never one that a rule blocks)."""
     hits = scan_patterns(one, ctx)
     names = detect.name_candidates(one.text, ctx.staff, ctx.known)
     names += [(o, w) for o, w in meaning.titled_names(one.text)
@@ -43,10 +46,13 @@ def text_hits(one: detect.Folded, ctx: Context) -> list[detect.Hit]:
                                f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
                                "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
                                detect.WARNING, detect.mask_name(word)))
-    return hits + meaning.find_text_rules(one.text, ctx.k, names, ctx.totals)
+    hits += meaning.find_text_rules(one.text, ctx.k, names, ctx.totals, review)
+    blocked = [h.start for h in hits if h.severity is detect.ERROR and h.label != meaning.REVIEW]
+    return [h for h in hits if h.label != meaning.REVIEW
+            or not any(h.start <= at < meaning.sentence_end(one.text, h.start) for at in blocked)]
 
 
-def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
+def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True) -> list[Problem]:
     path = county.root / item.path
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
     raw_lines = raw.split("\n")
@@ -74,9 +80,25 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     for value_path, value in text_values(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
         one = detect.fold(value, first)
-        for hit in text_hits(one, ctx):
+        for hit in text_hits(one, ctx, review):
+            if hit.label == meaning.REVIEW:
+                end = meaning.sentence_end(one.text, hit.start)
+                shown = value if len(value) == len(one.text) else one.text  # as written, when offsets agree
+                sentence = shown[hit.start:end].strip()
+                if ("review", hit.masked) not in seen:
+                    seen.add(("review", hit.masked))
+                    problems.append(reviews.ReviewProblem(item.path, one.line(hit.start), field_label(value_path),
+                                                          hit.message, detect.ERROR, reviews.REVIEW_RULE,
+                                                          digest=hit.masked, sentence=sentence))
+                continue
             add(one.line(hit.start), hit)
     return problems
+
+
+def field_label(path: tuple) -> str:
+    """The Chinese name of the field a value sits in (its innermost named key)."""
+    keys = [key for key in path if isinstance(key, str)]
+    return FIELD_LABELS.get(keys[-1], keys[-1]) if keys else ""
 
 
 def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Problem]:
@@ -164,13 +186,18 @@ def _file_key(item: Loaded, county: County, ctx_key: str) -> str:
 
 
 def check_records(county: County, records: SchoolRecords,
-                  memo: Optional[MutableMapping[str, list[Problem]]] = None) -> list[Problem]:
+                  memo: Optional[MutableMapping[str, list[Problem]]] = None,
+                  reviewed: Optional[list] = None) -> list[Problem]:
     """The gate over a school's records, before anything is rendered.
 
     With `memo`, each record file's text checks (rules 1–7, jieba's tagging included) are looked
     up by a key of its bytes and everything else they read (`context_key`: the register's hash
     among it); an unchanged record with an unchanged register is not scanned again. The
-    structural checks (photos, sensitive attributes) always run: they read the photo files."""
+    structural checks (photos, sensitive attributes) always run: they read the photo files.
+
+    Sentences held for review are decided by the school's private/reviews.yml after the memo
+    (reviews.resolve), so a decision takes effect without scanning again; `reviewed`, if given,
+    receives every such sentence with its decision (reviews.ReviewItem)."""
     ctx = context(county, records)
     ctx_key = context_key(ctx, records) if memo is not None else ""
     problems = list(ctx.register_problems) + _contacts(records) + _consent_register(county, records)
@@ -184,9 +211,45 @@ def check_records(county: County, records: SchoolRecords,
                 found = memo[key] = _check_file(item, county, ctx)
             problems += found
         problems += _structural(item, records, ctx)
+    problems, items = reviews.resolve(problems, records.folder, records.slug,
+                                      records.folder.relative_to(county.root).as_posix()
+                                      if records.folder.is_relative_to(county.root) else records.folder.as_posix())
+    if reviewed is not None:
+        reviewed.extend(items)
     return problems
 
 
+@dataclass(frozen=True)
+class GeneratedText:
+    """A sentence the generator writes from a record's words and numbers (site/generated.py), with
+    the record's file, line and field it is reported on."""
+
+    path: str
+    line: int
+    field: str
+    text: str
+
+
+def check_generated(county: County, records: SchoolRecords, texts: Iterable[GeneratedText]) -> list[Problem]:
+    """Rules 5–7 (meaning) on the generator's own sentences: each part may pass on its own while
+    the sentence they make does not. Never sent to review (the record's words are reviewed)."""
+    ctx = context(county, records)
+    problems, seen = [], set()
+    for generated in texts:
+        for hit in meaning.find_text_rules(detect.fold(generated.text).text, ctx.k, (), ctx.totals, review=False):
+            key = (generated.path, generated.line, hit.label)
+            if key not in seen:
+                seen.add(key)
+                problems.append(Problem(generated.path, generated.line, generated.field, detect.redact(
+                    f"网页和工作总结会把这里的内容和人数连成一句话：{hit.message}"), hit.severity, hit.label))
+    return problems
+
+
+def school_reviews(county: County, records: SchoolRecords) -> list[reviews.ReviewItem]:
+    """Every sentence of a school held for review, with its decision, in file and line order."""
+    items: list[reviews.ReviewItem] = []
+    check_records(county, records, reviewed=items)
+    return sorted(items, key=lambda i: (i.path, i.line, i.digest))
 
 
 def check_bureau(county: County) -> list[Problem]:
@@ -197,7 +260,7 @@ def check_bureau(county: County) -> list[Problem]:
         return []
     ctx = county_context(county)
     ctx.known = tuple(sorted({*ctx.known, *_bureau_places(county)}))
-    return _check_file(county.bureau, county, ctx)
+    return _check_file(county.bureau, county, ctx, review=False)  # no school to review it for
 
 
 def _bureau_places(county: County) -> list[str]:

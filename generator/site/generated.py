@@ -1,0 +1,43 @@
+"""The sentences the generator writes from records, for the privacy gate's meaning rules.
+
+A page joins a record's words with numbers the generator formats: an activity's title and its
+participants (“单亲家庭学生心理辅导” beside “学生少于10人”), a policy's cadence sentence (role +
+action + count), a summary's rows (a sensitive attribute or a grade band beside its count). Each
+part may pass on its own while the sentence they make does not; records_gate.check_generated
+reads them as sentences and reports on the record's file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.privacy.records_gate import GeneratedText
+from generator.records.load import SchoolRecords
+from generator.records.models import FIELD_LABELS
+from generator.site.views import cadence_sentence, participants_text, summary_view
+
+
+def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
+    for item in records.activities:
+        r = item.record
+        who = participants_text(r.participants, k)
+        if who:
+            line = item.line_of("participants")
+            for text in (r.title, r.summary):
+                if text:
+                    last = text.rstrip("。！？!? \n").split("。")[-1]  # the sentence the figure follows
+                    yield GeneratedText(item.path, line, FIELD_LABELS["participants"], f"{last}（{who}）。")
+    for item in records.policies:
+        p = item.record
+        if p.cadence:
+            yield GeneratedText(item.path, item.line_of("cadence"), FIELD_LABELS["cadence"],
+                                cadence_sentence(p.responsible_role, p.cadence))
+    for item in records.summaries:
+        s = item.record
+        labels = {e.attribute: ("sensitive", i, "attribute") for i, e in enumerate(s.sensitive)}
+        labels.update({b.band: ("left_behind", "by_grade_band", i) for i, b in enumerate(s.left_behind.by_grade_band or [])})
+        for table in summary_view(item, k).tables:
+            for row in table.rows:
+                if row.label in labels and row.cell is not None:  # the record's words beside a count of children
+                    path = labels[row.label]
+                    yield GeneratedText(item.path, item.line_of(*path), FIELD_LABELS.get(path[0], path[0]),
+                                        f"{table.title}：{row.label}{row.value}。")
