@@ -22,6 +22,10 @@ from generator.editor import server as server_module
 from generator.editor.command import schema_text
 from generator.editor.schema import KINDS
 from generator.editor.server import Editor, VendorError, vendored_files
+from generator.problems import Problems
+from generator.records import models
+from generator.records.load import load_record
+from generator.site import views
 
 SLUG = "huangshan-cun"
 TAB = "tab0123456789abcd"
@@ -212,22 +216,38 @@ def test_symlinks_refused(editor, tmp_path):
 def test_save_keeps_comments_and_order_of_unchanged_fields(editor):
     path = school(editor) / "policies/tanxin-jiedui.yml"
     original = path.read_text(encoding="utf-8")
+    old_form = "cadence:\n  action: 与结对的留守儿童谈心\n  count: 1\n  per: 两周\n  at_least: 是\n"
+    assert old_form in original
     status, entry = api(editor, "getEntry", {"path": "policies/tanxin-jiedui.yml"})
     assert status == 200
-    # the form sees the default of a yes/no field the file leaves out (cadence.at_least)
-    assert entry["data"] == original.replace("  per: 两周\n", "  per: 两周\n  at_least: true\n")
+    # the form has no single `cadence`: the file's one duty shows as the one item of `duties`
+    listed = "duties:\n  - action: 与结对的留守儿童谈心\n    count: 1\n    per: 两周\n    at_least: 是\n"
+    assert entry["data"] == original.replace(old_form, listed)
+    assert path.read_text(encoding="utf-8") == original  # showing it changes nothing
     # what Decap sends: its own YAML of the form, without comments, in the config's field order
+    body = json.dumps(entry["data"].split("body: |\n", 1)[1].replace("\n  ", "\n").lstrip(" "), ensure_ascii=False)
     raw = ("name: 谈心和结对帮扶制度\ncategory: 谈心\nsummary: 全体教师每人结对若干名留守儿童，每两周至少谈心一次，做到“多看一眼、多问一声”。\n"
-           "responsible_role: 全体教师\ncadence:\n  action: 与结对的留守儿童谈心\n  count: 1\n  per: 月\n  at_least: true\n"
-           "instrument: 谈心记录本\nbody: " + json.dumps(entry["data"].split("body: |\n", 1)[1].replace("\n  ", "\n")
-                                                .lstrip(" "), ensure_ascii=False) + "\n")
+           "responsible_role: 全体教师\nduties:\n  - action: 与结对的留守儿童谈心\n    count: 1\n    per: 月\n    at_least: true\n"
+           "instrument: 谈心记录本\nbody: " + body + "\n")
     status, answer = persist(editor, "policies/tanxin-jiedui.yml", raw)
     assert status == 200, answer
     written = path.read_text(encoding="utf-8")
     assert written.startswith("# 工作制度：谈心和结对帮扶制度\n")  # the comment is still there
-    assert "  per: 月\n" in written and "per: 两周" not in written
-    assert written.replace("  per: 月\n", "  per: 两周\n") == original  # nothing else changed
+    # the one duty is now written as a list (same meaning), the 是 kept as written
+    assert written == original.replace(old_form, listed.replace("per: 两周", "per: 月"))
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+    # a second duty added in the form: the first keeps its spelling, the new one is appended
+    raw = raw.replace("    at_least: true\n", "    at_least: true\n  - who: 学校\n    through: 督促家长\n    action: 与孩子通电话\n"
+                      "    count: 1\n    per: 两周\n    at_least: false\n")
+    _, entry = api(editor, "getEntry", {"path": "policies/tanxin-jiedui.yml"})
+    status, answer = persist(editor, "policies/tanxin-jiedui.yml", raw)
+    assert status == 200, answer
+    written = path.read_text(encoding="utf-8")
+    assert ("    at_least: 是\n  - who: 学校\n    through: 督促家长\n    action: 与孩子通电话\n    count: 1\n    per: 两周\n"
+            "instrument: 谈心记录本\n") in written  # the default (no 至少) is not written out
+    item = load_record(editor.store.root, path, models.Policy, Problems())
+    assert [views.duty_sentence("全体教师", d) for d in item.record.all_duties] == [
+        "全体教师每月至少与结对的留守儿童谈心一次。", "学校督促家长每两周与孩子通电话一次。"]
 
 
 def test_private_mobile_refused_with_the_text_check_prints(editor, tmp_path):

@@ -51,7 +51,7 @@ def test_participants_below_k_are_suppressed_and_qualifiers_read_as_written():
 def test_a_policy_cadence_reads_as_one_sentence(huangshan):
     talk = next(p for p in huangshan.policies if p.slug == "tanxin-jiedui")
     view = views.policy_view(talk)
-    assert view.cadence == "全体教师每两周至少与结对的留守儿童谈心一次。"
+    assert view.duties == ("全体教师每两周至少与结对的留守儿童谈心一次。",)
     assert view.path == urls.policy("tanxin-jiedui").url == "policies/tanxin-jiedui.html"
 
 
