@@ -72,7 +72,7 @@ def _to_bool(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_to_bool)]
 
-_UNIT = r"(?:人次|人|名|次|场|个|对|所|间|台|套|本|件|位|户|张|期|回)"
+_UNIT = r"(?:人次|人|名|次|场|个|对|所|间|台|套|本|件|位|户|张|期|回|封|节)"
 # nouns that may follow a count, as in 42名同学 (read as the count; the noun is the reader's context)
 _NOUN = r"(?:留守儿童|留守学生|随迁子女|同学|学生|家长|儿童|孩子|幼儿|老师|教师|监护人|师生|志愿者|干部|民警)"
 _UNIT_SUFFIX = re.compile(r"^([0-9]{1,12})\s*" + _UNIT + "?$")
