@@ -237,7 +237,7 @@ def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, rem
      "x.yml:11: duties[1]: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
      "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常"),
     ("duties:\n", "cadence:\n  action: 谈心\n  count: 1\n  per: 月\nduties:\n",
-     "x.yml:1: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
+     "x.yml:5: cadence: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
 ])
 def test_duties_refused_with_what_to_write(tmp_path, old, new, expected):
     assert old in DUTIES

@@ -15,7 +15,8 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from generator.records import phrasing
@@ -1008,11 +1009,13 @@ class Policy(Record):
     instrument: Optional[ShortText] = None  # 记录卡 / 联系卡 / 家访记录
     body: LongText = ""
 
-    @model_validator(mode="after")
-    def _one_form(self) -> "Policy":
-        if self.cadence is not None and self.duties:
+    @field_validator("cadence")
+    @classmethod
+    def _one_form(cls, cadence: Optional[Duty], info: ValidationInfo) -> Optional[Duty]:
+        """Reported on the `cadence:` line (duties, declared first, are validated already)."""
+        if cadence is not None and info.data.get("duties"):
             raise _fail("cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）")
-        return self
+        return cadence
 
     @property
     def all_duties(self) -> tuple[Duty, ...]:
