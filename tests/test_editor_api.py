@@ -19,6 +19,7 @@ import pytest
 
 from helpers import REPO, copy_demo, run_cli
 from generator.editor import server as server_module
+from generator.editor.cms_config import cms_config
 from generator.editor.command import schema_text
 from generator.editor.schema import KINDS
 from generator.editor.server import Editor, VendorError, vendored_files
@@ -334,6 +335,25 @@ def test_vendored_decap_matches_checksums(tmp_path, monkeypatch):
         vendored_files()
 
 
+def test_the_policy_form_offers_a_list_of_duties_in_chinese():
+    (policies,) = [c for c in cms_config("/api", "/preview")["collections"] if c.get("name") == "policies"]
+    names = [f["name"] for f in policies["fields"]]
+    assert "duties" in names and "cadence" not in names  # the older single form is read, not offered
+    duties = policies["fields"][names.index("duties")]
+    assert duties["widget"] == "list" and duties["label"] == "各项职责"
+    labels = {f["name"]: f["label"] for f in duties["fields"]}
+    assert labels == {"who": "谁来做", "through": "通过谁（督促家长、组织学生……）", "action": "做什么", "count": "次数",
+                      "count_max": "最多次数", "per": "每（周期）", "frequency": "频次（没有具体次数时）", "at_least": "“至少”",
+                      "windows": "时段"}
+    at_least = next(f for f in duties["fields"] if f["name"] == "at_least")
+    assert at_least["widget"] == "boolean" and at_least["default"] is False
+    frequency = next(f for f in duties["fields"] if f["name"] == "frequency")
+    assert [o["value"] for o in frequency["options"]] == ["经常", "定期", "不定期", "定期不定期", "随时", "长期", "常年"]
+    # the JSON Schema still accepts files in the older form
+    schema = json.loads((REPO / "schemas" / "policy.schema.json").read_text(encoding="utf-8"))
+    assert {"duties", "cadence"} <= set(schema["properties"])
+
+
 def test_committed_schemas_are_generated_from_the_models():
     for kind in KINDS:
         assert (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8") == schema_text(kind), kind
@@ -345,8 +365,10 @@ def test_starter_files_name_their_schema(tmp_path):
     root = copy_demo(tmp_path / "root", [])
     assert run_cli("new", "school", "ceshi-xuexiao", "--root", str(root)).returncode == 0
     assert run_cli("new", "activity", "--school", "ceshi-xuexiao", "--root", str(root)).returncode == 0
+    assert run_cli("new", "policy", "--school", "ceshi-xuexiao", "--name", "tanxin", "--root", str(root)).returncode == 0
     (root / "schemas").symlink_to(REPO / "schemas")
-    created = [root / "schools/ceshi-xuexiao/school.yml", *(root / "schools/ceshi-xuexiao/activities").glob("*.yml")]
+    created = [root / "schools/ceshi-xuexiao/school.yml", *(root / "schools/ceshi-xuexiao/activities").glob("*.yml"),
+               root / "schools/ceshi-xuexiao/policies/tanxin.yml"]
     for path in created:
         (first,) = [line for line in path.read_text(encoding="utf-8").splitlines()[:3]
                     if line.startswith("# yaml-language-server: $schema=")]
