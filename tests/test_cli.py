@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import REPO, run_cli
+
 from generator.problems import Problems
 from generator.records import models
 from generator.records.load import load_record

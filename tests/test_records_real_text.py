@@ -234,8 +234,8 @@ def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, rem
     ("    count: 1\n    per: 月\n", "    frequency: 偶尔\n",
      "x.yml:12: duties[1].frequency: “偶尔” 不是可选的值，请从这些里选一个：经常、定期、不定期、定期不定期、随时、长期、常年"),
     ("  - action: 与留守儿童谈心\n    count: 1\n    per: 月\n", "  - 班主任每月与留守儿童谈心一次\n",
-     "x.yml:11: duties[1]: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
-     "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常"),
+     ("x.yml:11: duties[1]: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
+      "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常")),
     ("duties:\n", "cadence:\n  action: 谈心\n  count: 1\n  per: 月\nduties:\n",
      "x.yml:5: cadence: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
 ])
@@ -428,7 +428,7 @@ def test_each_duty_is_a_sentence_on_the_policy_page_and_the_list(real_text):
     text = text_of(site / "policies" / "qinqing-dianhua.html")
     assert "家长每两周" not in text.replace("督促家长每两周", "")  # the duty stays the school's
     hant = BeautifulSoup((site / "zh-Hant" / "policies" / "qinqing-dianhua.html").read_text(encoding="utf-8"), "html.parser")
-    assert [p.get_text() for p in hant.select("article .cp-cadence")][0] == "學校督促家長每兩週與孩子通電話一次。"
+    assert hant.select_one("article .cp-cadence").get_text() == "學校督促家長每兩週與孩子通電話一次。"
     lines = output.splitlines()
     for expected in (
         "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:16: duties[1].count: 提醒：“一封”已读作 1；标准写法是只写阿拉伯数字：1",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -429,7 +430,7 @@ def _same(old, new) -> bool:
     if isinstance(new, bool) and isinstance(old, str):  # 是 / 否 as staff write it
         try:
             return models._to_bool(old) is new
-        except Exception:
+        except PydanticCustomError:  # not a yes/no the models read
             return False
     if isinstance(old, bool) or isinstance(new, bool):
         return old == new
