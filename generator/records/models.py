@@ -914,13 +914,10 @@ _read_vague = _choice_reader(VagueFrequency, _VAGUE_ALIASES)
 
 
 def _vague_word(value: Any) -> Optional[str]:
-    """The canonical word of a vague frequency written anywhere (经常, 經常, 每月定期 is not one)."""
-    text = _nfkc(value)
-    if not isinstance(text, str):
-        return None
-    folded = phrasing.simplified(text)
-    folded = _VAGUE_ALIASES.get(folded, folded)
-    return folded if folded in {v.value for v in VagueFrequency} else None
+    """The canonical word of a vague frequency written in `per` or `count` (经常, 經常), else None."""
+    with phrasing.quiet():  # the caller notes its own reminder
+        read = _read_vague(value)
+    return read if read in {v.value for v in VagueFrequency} else None
 
 
 def _to_duty(value: Any) -> Any:
@@ -991,9 +988,6 @@ class Duty(Record):
         if self.count_max is not None and self.count_max <= self.count:
             raise _fail(f"次数范围 {self.count}-{self.count_max} 不对：后一个数要比前一个大；只有一个次数时写 count: {self.count}")
         return self
-
-
-Cadence = Duty  # the one duty a policy held before `duties` (still read as `cadence:`)
 
 
 class Policy(Record):
