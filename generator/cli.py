@@ -23,7 +23,7 @@ from generator.privacy.suppression import county_k
 from generator.settings import BuildSettings, build_date, default_work_dir
 from generator.problems import Problem, Severity
 from generator.county.progress import Progress
-from generator.records.starters import new_activity, new_letter, new_school
+from generator.records.starters import new_activity, new_letter, new_policy, new_school
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 root_option = click.option(
@@ -345,6 +345,20 @@ def new_letter_command(root: Path, slug: str, name: str) -> None:
     """新建一封给家长的信或告知书（带注释的模板）。"""
     _school_and_name(root, slug, name)
     _created(root, new_letter(root, slug, name))
+
+
+@new.command("policy")
+@root_option
+@click.option("--school", "slug", required=True, help="学校文件夹名。")
+@click.option("--name", required=True, help="文件名（拼音），例如 tanxin。")
+def new_policy_command(root: Path, slug: str, name: str) -> None:
+    """新建一份关爱制度（带注释的模板，可写几项职责）。"""
+    _school_and_name(root, slug, name)
+    path = new_policy(root, slug, name)
+    if path is None:
+        click.echo(f"schools/{slug}/policies/{name}.yml 已经存在，没有改动。", err=True)
+        sys.exit(1)
+    _created(root, path)
 
 
 @main.command()

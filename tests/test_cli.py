@@ -6,6 +6,11 @@ from pathlib import Path
 
 from helpers import REPO, run_cli
 
+from generator.problems import Problems
+from generator.records import models
+from generator.records.load import load_record
+from generator.site import views
+
 
 def test_check_passes_on_the_demo_county():
     result = run_cli("check", "--root", str(REPO))
@@ -32,7 +37,7 @@ def test_usage_errors_exit_2():
     assert run_cli("frobnicate").returncode == 2
 
 
-def test_new_school_activity_and_letter_write_valid_commented_files(data_root):
+def test_new_school_activity_letter_and_policy_write_valid_commented_files(data_root):
     result = run_cli("new", "school", "xinjian-xiaoxue", "--root", str(data_root))
     assert result.returncode == 0, result.stderr
     school = data_root / "schools" / "xinjian-xiaoxue" / "school.yml"
@@ -45,8 +50,18 @@ def test_new_school_activity_and_letter_write_valid_commented_files(data_root):
     assert result.returncode == 0, result.stderr
     letters = list((data_root / "schools" / "xinjian-xiaoxue" / "letters").glob("*-zhi-jiazhang.yml"))
     assert len(letters) == 1 and letters[0].read_text(encoding="utf-8").startswith("# 给家长的信")
+    result = run_cli("new", "policy", "--school", "xinjian-xiaoxue", "--name", "tanxin", "--root", str(data_root))
+    assert result.returncode == 0, result.stderr
+    policy = data_root / "schools" / "xinjian-xiaoxue" / "policies" / "tanxin.yml"
+    assert policy.read_text(encoding="utf-8").startswith("# 关爱制度")
+    loaded = load_record(data_root, policy, models.Policy, Problems())
+    # 至少 is not written unless the starter's at_least line is uncommented
+    assert [views.duty_sentence(loaded.record.responsible_role, d) for d in loaded.record.all_duties] == [
+        "班主任每月与每名留守儿童谈心一次。"]
     check = run_cli("check", "--root", str(data_root))
     assert check.returncode == 0, check.stdout + check.stderr
+    assert "xinjian-xiaoxue" not in check.stdout + check.stderr  # the starters check without any reminder
+    assert run_cli("new", "policy", "--school", "xinjian-xiaoxue", "--name", "tanxin", "--root", str(data_root)).returncode == 1
     again = run_cli("new", "school", "xinjian-xiaoxue", "--root", str(data_root))
     assert again.returncode == 1 and "已经存在" in again.stderr
 

@@ -19,9 +19,14 @@ import pytest
 
 from helpers import REPO, copy_demo, run_cli
 from generator.editor import server as server_module
+from generator.editor.cms_config import cms_config
 from generator.editor.command import schema_text
 from generator.editor.schema import KINDS
 from generator.editor.server import Editor, VendorError, vendored_files
+from generator.problems import Problems
+from generator.records import models
+from generator.records.load import load_record
+from generator.site import views
 
 SLUG = "huangshan-cun"
 TAB = "tab0123456789abcd"
@@ -212,22 +217,38 @@ def test_symlinks_refused(editor, tmp_path):
 def test_save_keeps_comments_and_order_of_unchanged_fields(editor):
     path = school(editor) / "policies/tanxin-jiedui.yml"
     original = path.read_text(encoding="utf-8")
+    old_form = "cadence:\n  action: 与结对的留守儿童谈心\n  count: 1\n  per: 两周\n  at_least: 是\n"
+    assert old_form in original
     status, entry = api(editor, "getEntry", {"path": "policies/tanxin-jiedui.yml"})
     assert status == 200
-    # the form sees the default of a yes/no field the file leaves out (cadence.at_least)
-    assert entry["data"] == original.replace("  per: 两周\n", "  per: 两周\n  at_least: true\n")
+    # the form has no single `cadence`: the file's one duty shows as the one item of `duties`
+    listed = "duties:\n  - action: 与结对的留守儿童谈心\n    count: 1\n    per: 两周\n    at_least: 是\n"
+    assert entry["data"] == original.replace(old_form, listed)
+    assert path.read_text(encoding="utf-8") == original  # showing it changes nothing
     # what Decap sends: its own YAML of the form, without comments, in the config's field order
+    body = json.dumps(entry["data"].split("body: |\n", 1)[1].replace("\n  ", "\n").lstrip(" "), ensure_ascii=False)
     raw = ("name: 谈心和结对帮扶制度\ncategory: 谈心\nsummary: 全体教师每人结对若干名留守儿童，每两周至少谈心一次，做到“多看一眼、多问一声”。\n"
-           "responsible_role: 全体教师\ncadence:\n  action: 与结对的留守儿童谈心\n  count: 1\n  per: 月\n  at_least: true\n"
-           "instrument: 谈心记录本\nbody: " + json.dumps(entry["data"].split("body: |\n", 1)[1].replace("\n  ", "\n")
-                                                .lstrip(" "), ensure_ascii=False) + "\n")
+           "responsible_role: 全体教师\nduties:\n  - action: 与结对的留守儿童谈心\n    count: 1\n    per: 月\n    at_least: true\n"
+           "instrument: 谈心记录本\nbody: " + body + "\n")
     status, answer = persist(editor, "policies/tanxin-jiedui.yml", raw)
     assert status == 200, answer
     written = path.read_text(encoding="utf-8")
     assert written.startswith("# 工作制度：谈心和结对帮扶制度\n")  # the comment is still there
-    assert "  per: 月\n" in written and "per: 两周" not in written
-    assert written.replace("  per: 月\n", "  per: 两周\n") == original  # nothing else changed
+    # the one duty is now written as a list (same meaning), the 是 kept as written
+    assert written == original.replace(old_form, listed.replace("per: 两周", "per: 月"))
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+    # a second duty added in the form: the first keeps its spelling, the new one is appended
+    raw = raw.replace("    at_least: true\n", "    at_least: true\n  - who: 学校\n    through: 督促家长\n    action: 与孩子通电话\n"
+                      "    count: 1\n    per: 两周\n    at_least: false\n")
+    _, entry = api(editor, "getEntry", {"path": "policies/tanxin-jiedui.yml"})
+    status, answer = persist(editor, "policies/tanxin-jiedui.yml", raw)
+    assert status == 200, answer
+    written = path.read_text(encoding="utf-8")
+    assert ("    at_least: 是\n  - who: 学校\n    through: 督促家长\n    action: 与孩子通电话\n    count: 1\n    per: 两周\n"
+            "instrument: 谈心记录本\n") in written  # the default (no 至少) is not written out
+    item = load_record(editor.store.root, path, models.Policy, Problems())
+    assert [views.duty_sentence("全体教师", d) for d in item.record.all_duties] == [
+        "全体教师每月至少与结对的留守儿童谈心一次。", "学校督促家长每两周与孩子通电话一次。"]
 
 
 def test_private_mobile_refused_with_the_text_check_prints(editor, tmp_path):
@@ -314,6 +335,25 @@ def test_vendored_decap_matches_checksums(tmp_path, monkeypatch):
         vendored_files()
 
 
+def test_the_policy_form_offers_a_list_of_duties_in_chinese():
+    (policies,) = [c for c in cms_config("/api", "/preview")["collections"] if c.get("name") == "policies"]
+    names = [f["name"] for f in policies["fields"]]
+    assert "duties" in names and "cadence" not in names  # the older single form is read, not offered
+    duties = policies["fields"][names.index("duties")]
+    assert duties["widget"] == "list" and duties["label"] == "各项职责"
+    labels = {f["name"]: f["label"] for f in duties["fields"]}
+    assert labels == {"who": "谁来做", "through": "通过谁（督促家长、组织学生……）", "action": "做什么", "count": "次数",
+                      "count_max": "最多次数", "per": "每（周期）", "frequency": "频次（没有具体次数时）", "at_least": "“至少”",
+                      "windows": "时段"}
+    at_least = next(f for f in duties["fields"] if f["name"] == "at_least")
+    assert at_least["widget"] == "boolean" and at_least["default"] is False
+    frequency = next(f for f in duties["fields"] if f["name"] == "frequency")
+    assert [o["value"] for o in frequency["options"]] == ["经常", "定期", "不定期", "定期不定期", "随时", "长期", "常年"]
+    # the JSON Schema still accepts files in the older form
+    schema = json.loads((REPO / "schemas" / "policy.schema.json").read_text(encoding="utf-8"))
+    assert {"duties", "cadence"} <= set(schema["properties"])
+
+
 def test_committed_schemas_are_generated_from_the_models():
     for kind in KINDS:
         assert (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8") == schema_text(kind), kind
@@ -325,8 +365,10 @@ def test_starter_files_name_their_schema(tmp_path):
     root = copy_demo(tmp_path / "root", [])
     assert run_cli("new", "school", "ceshi-xuexiao", "--root", str(root)).returncode == 0
     assert run_cli("new", "activity", "--school", "ceshi-xuexiao", "--root", str(root)).returncode == 0
+    assert run_cli("new", "policy", "--school", "ceshi-xuexiao", "--name", "tanxin", "--root", str(root)).returncode == 0
     (root / "schemas").symlink_to(REPO / "schemas")
-    created = [root / "schools/ceshi-xuexiao/school.yml", *(root / "schools/ceshi-xuexiao/activities").glob("*.yml")]
+    created = [root / "schools/ceshi-xuexiao/school.yml", *(root / "schools/ceshi-xuexiao/activities").glob("*.yml"),
+               root / "schools/ceshi-xuexiao/policies/tanxin.yml"]
     for path in created:
         (first,) = [line for line in path.read_text(encoding="utf-8").splitlines()[:3]
                     if line.startswith("# yaml-language-server: $schema=")]

@@ -99,18 +99,20 @@ body: |
   - 不擅自与他人结伴游泳
 """,
     models.Policy: """\
-name: 谈心谈话制度
-category: 談心
-summary: 班主任每月与留守儿童谈心。
+name: 亲情联系制度
+category: 家校联系
+summary: 督促家长每两周与孩子通一次电话，班主任经常与留守儿童谈心。
 responsible_role: 班主任
-cadence:
-  action: 与每名留守儿童谈心
-  count: 一至两次
-  per: 每月
-  at_least: 是
-  windows:
-    - 期初
-    - 期末
+duties:
+  - who: 学校
+    through: 督促家长
+    action: 与孩子通电话
+    count: 1
+    per: 两周
+    at_least: 是
+  - action: 与每名留守儿童谈心
+    frequency: 经常
+    windows: [期初, 期末]
 instrument: 谈心记录卡
 body: >
   谈心内容记入记录卡，
@@ -234,6 +236,22 @@ kind: 家訪
 term: 2023-2024-1
 participants: 42名同学
 summary: 国庆期间集中家访。
+"""
+# A policy in the single `cadence:` form written before duties, in the seeds' phrasing
+PHRASED_POLICY = """\
+name: 谈心谈话制度
+category: 談心
+summary: 班主任每月与留守儿童谈心。
+responsible_role: 班主任
+cadence:
+  action: 与每名留守儿童谈心
+  count: 一至两次
+  per: 每月
+  at_least: 是
+  windows:
+    - 期初
+    - 期末
+instrument: 谈心记录卡
 """
 RECORD_FOLDERS = {models.Activity: "activities", models.Policy: "policies", models.Resource: "resources",
                   models.TermSummary: "summaries", models.Letter: "letters", models.Programme: "programmes"}
@@ -389,7 +407,8 @@ def load_one(root: Path, model, raw: bytes):
        style=st.sampled_from(["utf-8", "utf-8", "utf-8", "bom", "crlf", "cr", "gb18030"]))
 def test_mutated_records_load_or_point_at_a_line(tmp_path_factory, model, data, style):
     root = school_root(tmp_path_factory.mktemp("fuzz"))
-    template = TEMPLATES[model] if model is not models.Activity or data.draw(st.booleans()) else PHRASED_ACTIVITY
+    phrased = {models.Activity: PHRASED_ACTIVITY, models.Policy: PHRASED_POLICY}
+    template = phrased[model] if model in phrased and data.draw(st.booleans()) else TEMPLATES[model]
     text = data.draw(mutated(template))
     raw = as_bytes(text, style)
     record, problems, rel = load_one(root, model, raw)
@@ -443,7 +462,7 @@ def generated(draw, model, printable_only: bool = False):
 SEPARATORS_AS_SPACE = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 FREE_TEXT = {"title", "location", "organizer", "programme", "summary", "body", "name", "responsible_role", "action",
              "instrument", "intro", "hours_note", "note", "item", "role", "position", "duty", "meets", "band",
-             "attribute", "township", "address", "hours", "text", "cadence", "audience", "by"}
+             "attribute", "township", "address", "hours", "text", "cadence", "audience", "by", "who", "through"}
 
 
 def _free_text(path: tuple) -> bool:

@@ -142,6 +142,24 @@ EXPECTED: dict[str, list[str]] = {
                                          '8: cadence.per: 提醒：“每学期”已读作“每学期”；标准写法：per: 学期（句子里会自动加“每”）'],
     'policies/cadence-range-backwards.yml': ['5: cadence: 次数范围 3-2 不对：后一个数要比前一个大；只有一个次数时写 count: 3'],
     'policies/category-traditional.yml': ['2: category: 提醒：“談心”已读作“谈心”；标准写法：谈心'],
+    # a policy's several duties, each with its subject, and frequencies without a number
+    'policies/duties-several.yml': [
+        '9: duties[0].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1',
+        '10: duties[0].per: 提醒：“每两周”已读作“每两周”；标准写法：per: 两周（句子里会自动加“每”）',
+        '14: duties[1].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1',
+        '15: duties[1].per: 提醒：“每月”已读作“每月”；标准写法：per: 月（句子里会自动加“每”）',
+        '18: duties[2].frequency: 提醒：“經常”已读作“经常”；标准写法：经常',
+        '20: duties[3].per: 提醒：“不定期”已读作频次“不定期”（没有具体次数）；标准写法：frequency: 不定期（不写 count 和 per）',
+    ],
+    'policies/duties-and-cadence.yml': ['5: cadence: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）'],
+    'policies/duties-frequency-and-count.yml': ['6: duties[0]: 写了 frequency: 经常（没有具体次数）就不要再写 count、per；有确切次数时删掉 frequency，写 count 和 per，例如 count: 1 和 per: 月'],
+    'policies/duties-missing-per.yml': ['6: duties[0]: 缺少必填项“per”（周期），请补上，例如 per: 月（每月一次写 count: 1 和 per: 月）；说不出次数时不写 count 和 per，改写 frequency: 经常（或 定期、不定期）'],
+    'policies/duties-not-a-list.yml': ['5: duties: 这里应该是一个列表：每项单独一行，以“- ”开头'],
+    'policies/duties-one-sentence.yml': [
+        '6: duties[0]: “每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常',
+        '7: duties[1]: “每学期家访一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常',
+    ],
+    'policies/duties-vague-with-count.yml': ['8: duties[0].per: “经常”不是周期：写了次数 count 时，per 写 天、周、两周、月、学期、半年 或 年；说不出次数时删掉 count，改写 frequency: 经常'],
     'resources/hours-period-and-unstated.yml': [
         '5: hours[0].days: 提醒：“週一至週五”已读作“周一至周五”（简体）；标准写法：周一至周五',
         '6: hours[0].start: 提醒：“中午”已读作开放时段“中午”（没有具体钟点）；标准写法：period: 中午，知道钟点时再写 start 和 end',
@@ -232,6 +250,16 @@ def _cadence(p: models.Policy) -> None:
     assert p.cadence.windows == [models.TermWindow.START, models.TermWindow.END]
 
 
+def _duties(p: models.Policy) -> None:
+    assert p.cadence is None and p.all_duties == tuple(p.duties)
+    assert [(d.who, d.through, d.count, d.per, d.frequency, d.at_least) for d in p.duties] == [
+        ("学校", "督促家长", 1, models.CadencePer.TWO_WEEKS, None, False),
+        ("学校", "督促家长", 1, models.CadencePer.MONTH, None, False),
+        ("生活老师", None, None, None, models.VagueFrequency.OFTEN, False),
+        (None, None, None, None, models.VagueFrequency.IRREGULARLY, False)]
+    assert p.duties[3].windows == [models.TermWindow.START, models.TermWindow.END]
+
+
 def _hours(r: models.Resource) -> None:
     h = r.hours[0]
     assert [d.value for d in h.days] == ["周一", "周二", "周三", "周四", "周五"]
@@ -291,6 +319,7 @@ ACCEPTED_AS = {
     "policies/cadence-range-words.yml": lambda p: assert_equal(
         (p.cadence.count, p.cadence.count_max, p.cadence.per), (1, 2, models.CadencePer.SEMESTER)),
     "policies/category-traditional.yml": lambda p: assert_equal(p.category, models.PolicyCategory.TALK),
+    "policies/duties-several.yml": _duties,
     "resources/hours-period-and-unstated.yml": lambda r: assert_equal(
         [(h.period, h.start and str(h.start), h.end and str(h.end), len(h.days)) for h in r.hours]
         + [(e.item, e.quantity, e.quantity_unstated) for e in r.equipment],

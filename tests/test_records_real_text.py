@@ -25,6 +25,7 @@ from generator.records import models, phrasing
 from generator.records.festivals import festival_date
 from generator.records.load import load_county, load_record
 from generator.site.hans import to_hans
+from generator.site import views
 from generator.site.views import summary_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "real-text"
@@ -162,6 +163,88 @@ def test_cadences_as_written(tmp_path, per, count, stored, reminders):
     assert problems == [f"x.yml:{r}" for r in reminders]
 
 
+# A policy with several duties (班主任“三个一”; the school urging parents): each its own subject and frequency
+DUTIES = """\
+name: 亲情联系制度
+category: 家校联系
+summary: 督促家长每两周与孩子通一次电话。
+responsible_role: 班主任
+duties:
+  - who: 学校
+    through: 督促家长
+    action: 与孩子通电话
+    count: 1
+    per: 两周
+  - action: 与留守儿童谈心
+    count: 1
+    per: 月
+"""
+
+
+def sentences(item) -> list[str]:
+    return [views.duty_sentence(item.record.responsible_role, d) for d in item.record.all_duties]
+
+
+def test_each_duty_keeps_its_subject_and_reads_as_one_sentence(tmp_path):
+    item, problems = load(tmp_path, DUTIES, models.Policy)
+    assert problems == []
+    first, second = item.record.duties
+    assert (first.who, first.through, first.count, first.per, first.at_least) == ("学校", "督促家长", 1, models.CadencePer.TWO_WEEKS, False)
+    assert second.who is None  # the policy's responsible role
+    assert sentences(item) == ["学校督促家长每两周与孩子通电话一次。", "班主任每月与留守儿童谈心一次。"]
+
+
+def test_at_least_only_when_the_record_says_so(tmp_path):
+    """At least was added to every sentence before; now only at_least: 是 adds it (the single
+    cadence: form is read as before, as the one duty)."""
+    plain, problems = load(tmp_path, POLICY, models.Policy)
+    assert problems == [] and plain.record.cadence.at_least is False and plain.record.all_duties == (plain.record.cadence,)
+    assert sentences(plain) == ["班主任每月与每名留守儿童谈心一次。"]
+    marked, _ = load(tmp_path, POLICY + "  at_least: 是\n", models.Policy, "y.yml")
+    assert sentences(marked) == ["班主任每月至少与每名留守儿童谈心一次。"]
+    ranged, _ = load(tmp_path, POLICY.replace("count: 1", "count: 1-2") + "  at_least: 是\n", models.Policy, "z.yml")
+    assert sentences(ranged) == ["班主任每月与每名留守儿童谈心一至两次。"]  # a range never reads 至少
+
+
+@pytest.mark.parametrize("lines, word, reminder", [
+    ("    frequency: 经常\n", "经常", None),
+    ("    per: 经常\n", "经常", "12: duties[1].per: 提醒：“经常”已读作频次“经常”（没有具体次数）；标准写法：frequency: 经常（不写 count 和 per）"),
+    ("    count: 定期\n", "定期", "12: duties[1].count: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）"),
+    ("    per: 不定期\n", "不定期", "12: duties[1].per: 提醒：“不定期”已读作频次“不定期”（没有具体次数）；标准写法：frequency: 不定期（不写 count 和 per）"),
+    ("    frequency: 經常\n", "经常", "12: duties[1].frequency: 提醒：“經常”已读作“经常”；标准写法：经常"),
+    ("    frequency: 定期与不定期\n", "定期不定期", "12: duties[1].frequency: 提醒：“定期与不定期”已读作“定期不定期”；标准写法：定期不定期"),
+])
+def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, reminder):
+    text = DUTIES.replace("    count: 1\n    per: 月\n", lines)
+    item, problems = load(tmp_path, text, models.Policy)
+    assert item is not None, problems
+    duty = item.record.duties[1]
+    assert (duty.frequency.value, duty.count, duty.per) == (word, None, None)
+    assert problems == ([f"x.yml:{reminder}"] if reminder else [])
+    assert sentences(item)[1] == f"班主任{word}与留守儿童谈心。"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("    count: 1\n    per: 月\n", "    frequency: 经常\n    count: 2\n",
+     "x.yml:11: duties[1]: 写了 frequency: 经常（没有具体次数）就不要再写 count；有确切次数时删掉 frequency，写 count 和 per，例如 count: 1 和 per: 月"),
+    ("    count: 1\n    per: 月\n", "    frequency: 定期\n    at_least: 是\n",
+     "x.yml:11: duties[1]: “定期”没有次数，不能加“至少”：请删掉 at_least"),
+    ("    count: 1\n    per: 月\n", "    count: 1\n",
+     "x.yml:11: duties[1]: 缺少必填项“per”（周期），请补上，例如 per: 月（每月一次写 count: 1 和 per: 月）；说不出次数时不写 count 和 per，改写 frequency: 经常（或 定期、不定期）"),
+    ("    count: 1\n    per: 月\n", "    frequency: 偶尔\n",
+     "x.yml:12: duties[1].frequency: “偶尔” 不是可选的值，请从这些里选一个：经常、定期、不定期、定期不定期、随时、长期、常年"),
+    ("  - action: 与留守儿童谈心\n    count: 1\n    per: 月\n", "  - 班主任每月与留守儿童谈心一次\n",
+     ("x.yml:11: duties[1]: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
+      "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常")),
+    ("duties:\n", "cadence:\n  action: 谈心\n  count: 1\n  per: 月\nduties:\n",
+     "x.yml:5: cadence: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
+])
+def test_duties_refused_with_what_to_write(tmp_path, old, new, expected):
+    assert old in DUTIES
+    item, problems = load(tmp_path, DUTIES.replace(old, new), models.Policy)
+    assert item is None and problems == [expected]
+
+
 def test_a_share_becomes_a_count_against_the_students(tmp_path):
     item, problems = load(tmp_path, SUMMARY.replace("total: 3414", "share: 79%"), models.TermSummary)
     lb = item.record.left_behind
@@ -225,7 +308,8 @@ def test_simplified_pages_convert_only_traditional_runs():
      "x.yml:2: date: “清明节” 不在2026—2027学年第一学期内，请写上年份，例如 2027年清明节，或直接写日期 2027-04-05"),
     (models.Activity, ACTIVITY, "2026-10-03", "2026年教师节前后", "x.yml:2: date: “2026年教师节前后” 不是有效日期。"),
     (models.Activity, ACTIVITY, "participants", None, None),
-    (models.Policy, POLICY, "per: 月", "per: 经常", "x.yml:8: cadence.per: “经常” 不是可选的值，请从这些里选一个：天、周、两周、月、学期、半年、年"),
+    (models.Policy, POLICY, "per: 月", "per: 经常",
+     "x.yml:8: cadence.per: “经常”不是周期：写了次数 count 时，per 写 天、周、两周、月、学期、半年 或 年；说不出次数时删掉 count，改写 frequency: 经常"),
     (models.Policy, POLICY, "count: 1", "count: 好几次", "x.yml:7: cadence.count: “好几次” 不是整数，应写成数字，例如 30"),
     (models.TermSummary, SUMMARY, "total: 3414", "total: 大约八成",
      "x.yml:4: left_behind.total: “大约八成” 看不懂这个数，请用阿拉伯数字，例如 30"),
@@ -306,7 +390,7 @@ def test_simplified_pages_show_the_canonical_forms(real_text):
     assert "日期 2026年12月31日" in singer and "参加人数 同学42人" in singer
     assert "所属项目 九个一 · 第7条：搭建阳光平台，举办丰富多彩的文体活动" in singer
     policies = text_of(site / "policies" / "index.html")
-    for sentence in ("德育处每学期召集全校的留守学生开展安全与法制教育讲座一至两次。", "班主任每两周至少督促家长与孩子通电话一次。",
+    for sentence in ("德育处每学期召集全校的留守学生开展安全与法制教育讲座一至两次。", "学校督促家长每两周与孩子通电话一次。",
                      "谈心制度 班主任每月至少与每名留守儿童谈心一次。"):
         assert sentence in policies
     for page in (news, policies):  # the pasted Traditional text reads in Simplified here
@@ -320,6 +404,46 @@ def test_simplified_pages_show_the_canonical_forms(real_text):
     assert [a["href"] for a in home.select(".cp-programmes a")] == ["programmes/jiugeyi.html", "programmes/sangeyi.html"]
     family = " ".join(li.get_text(" ", strip=True) for li in home.select(".cp-phone .cp-week li"))
     assert "周一 下午课后（具体时间见公告）" in family and "周六 不接听" in family
+
+
+POLICY_DUTIES = {  # the fixture's policies: one sentence per duty, each with its own subject
+    "qinqing-dianhua": ["学校督促家长每两周与孩子通电话一次。", "学校督促家长每月与孩子互通书信一次。",
+                        "学校督促家长每月与孩子的班主任和委托监护人联系一次。", "班主任定期与远在外地的家长电话沟通。"],
+    "sangeyi": ["班主任每月与留守儿童的监护人进行家校联系一次。", "班主任每月和留守儿童的家长通话一次。",
+                "班主任每学期给留守儿童的家长写家庭教育建议一次，在期末进行。"],
+    "tanxin": ["班主任每月至少与每名留守儿童谈心一次。", "爱心妈妈经常与结对的留守儿童谈心。",
+               "学校组织帮扶教师、留守儿童及其监护人定期参与座谈会。"],
+    "anquan-fazhi": ["德育处每学期召集全校的留守学生开展安全与法制教育讲座一至两次。"],
+}
+
+
+def test_each_duty_is_a_sentence_on_the_policy_page_and_the_list(real_text):
+    _, site, output = real_text
+    listing = BeautifulSoup((site / "policies" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for slug, expected in POLICY_DUTIES.items():
+        page = BeautifulSoup((site / "policies" / f"{slug}.html").read_text(encoding="utf-8"), "html.parser")
+        assert [p.get_text() for p in page.select("article .cp-cadence")] == expected
+        item = listing.select_one(f'.cp-policies a[href$="policies/{slug}.html"]').parent
+        assert [p.get_text() for p in item.select(".cp-cadence")] == expected
+    text = text_of(site / "policies" / "qinqing-dianhua.html")
+    assert "家长每两周" not in text.replace("督促家长每两周", "")  # the duty stays the school's
+    hant = BeautifulSoup((site / "zh-Hant" / "policies" / "qinqing-dianhua.html").read_text(encoding="utf-8"), "html.parser")
+    assert hant.select_one("article .cp-cadence").get_text() == "學校督促家長每兩週與孩子通電話一次。"
+    lines = output.splitlines()
+    for expected in (
+        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:16: duties[1].count: 提醒：“一封”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:24: duties[3].per: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
+        # the same 一次 in three duties: one reminder on each line
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:8: duties[0].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:11: duties[1].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:14: duties[2].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/tanxin.yml:12: duties[1].frequency: 提醒：“經常”已读作“经常”；标准写法：经常",
+        "schools/wanzhi-erxiao/policies/tanxin.yml:16: duties[2].count: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
+    ):
+        assert expected in lines
+    # the 工作总结 writes each duty too
+    report = text_of(site / "data" / "report-2025-2026-1.html", "body")
+    assert "学校督促家长每两周与孩子通电话一次。学校督促家长每月与孩子互通书信一次。" in report
 
 
 def test_traditional_pages_show_the_same_forms(real_text):

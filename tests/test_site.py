@@ -91,6 +91,21 @@ def test_policy_cadence_is_a_sentence(demo_site):
                  for p in soup(demo_site / slug / "policies" / "index.html").select(".cp-cadence")]
     assert sentences
     assert any(re.fullmatch(r"班主任每月至少与每名留守儿童谈心一次。", s) for s in sentences), sentences
+    assert "班主任每月与在外务工的家长通电话一次。" in sentences  # no 至少 unless the record says so
+
+
+def test_a_policy_with_several_duties_reads_one_sentence_each(demo_site):
+    """班主任“三个一”: three duties, three sentences, on the policy page and in the list."""
+    page = soup(demo_site / "shilian-jiunian" / "policies" / "jiaxiao-lianxi.html")
+    expected = ["班主任每月与留守儿童的监护人进行家校联系一次。", "班主任每月与在外务工的家长通电话一次。",
+                "班主任每学期给留守儿童的家长写家庭教育建议一次，在期末进行。"]
+    assert [p.get_text(strip=True) for p in page.select("article .cp-cadence")] == expected
+    listing = soup(demo_site / "shilian-jiunian" / "policies" / "index.html")
+    item = listing.select_one('.cp-policies a[href$="jiaxiao-lianxi.html"]').parent
+    assert [p.get_text(strip=True) for p in item.select(".cp-cadence")] == expected
+    talk = soup(demo_site / "qingxi-zhongxin" / "policies" / "tanxin.html")
+    assert [p.get_text(strip=True) for p in talk.select("article .cp-cadence")] == [
+        "班主任每月至少与每名留守儿童谈心一次。", "结对教师和爱心妈妈定期与结对的孩子谈心。"]
 
 
 def test_summaries_render_as_tables_with_small_cells_suppressed(demo_site):

@@ -51,8 +51,22 @@ def test_participants_below_k_are_suppressed_and_qualifiers_read_as_written():
 def test_a_policy_cadence_reads_as_one_sentence(huangshan):
     talk = next(p for p in huangshan.policies if p.slug == "tanxin-jiedui")
     view = views.policy_view(talk)
-    assert view.cadence == "全体教师每两周至少与结对的留守儿童谈心一次。"
+    assert view.duties == ("全体教师每两周至少与结对的留守儿童谈心一次。",)
     assert view.path == urls.policy("tanxin-jiedui").url == "policies/tanxin-jiedui.html"
+
+
+@pytest.mark.parametrize("fields, sentence", [
+    ({"action": "与每名留守儿童谈心", "count": 1, "per": "月"}, "班主任每月与每名留守儿童谈心一次。"),
+    ({"action": "与每名留守儿童谈心", "count": 1, "per": "月", "at_least": True}, "班主任每月至少与每名留守儿童谈心一次。"),
+    ({"action": "召开讲座", "count": 1, "count_max": 2, "per": "学期", "at_least": True}, "班主任每学期召开讲座一至两次。"),
+    ({"who": "学校", "through": "督促家长", "action": "与孩子通电话", "count": 1, "per": "两周"},
+     "学校督促家长每两周与孩子通电话一次。"),
+    ({"who": "生活老师", "action": "与住校的留守儿童谈心", "frequency": "经常"}, "生活老师经常与住校的留守儿童谈心。"),
+    ({"action": "家访", "frequency": "定期不定期", "windows": ["期初", "期末"]}, "班主任定期不定期家访，在期初、期末进行。"),
+    ({"action": "写家庭教育建议", "count": 12, "per": "年"}, "班主任每年写家庭教育建议十二次。"),
+])
+def test_a_duty_reads_as_one_sentence_with_its_own_subject(fields, sentence):
+    assert views.duty_sentence("班主任", models.Duty(**fields)) == sentence
 
 
 def test_school_site_splits_upcoming_from_past_by_the_build_date(county, huangshan):

@@ -96,7 +96,9 @@ def widget(form: FormField, in_optional: bool = False) -> dict[str, Any]:
 
 
 def form_fields(model) -> list[FormField]:
-    forms = model_fields(model)
+    """The fields the form offers: an older spelling kept for old files (replaced_by) is not one;
+    the store shows such a file with it moved into the list that replaced it."""
+    forms = [form for form in model_fields(model) if not form.replaced_by]
     photo_rules(forms)
     return forms
 

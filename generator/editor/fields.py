@@ -64,6 +64,7 @@ class FormField:
     min_items: Optional[int] = None
     default: Any = None
     path: tuple = ()
+    replaced_by: Optional[str] = None  # an older spelling of another field: read, not offered in the form
 
     @property
     def pattern(self) -> Optional[str]:
@@ -164,6 +165,7 @@ def _field(name: str, info, path: tuple) -> FormField:
         return form
     form = _value_field(name, annotation, metadata, path)
     form.required = required
+    form.replaced_by = (info.json_schema_extra or {}).get("replaced_by") if isinstance(info.json_schema_extra, dict) else None
     if info.default is not PydanticUndefined and info.default is not None and not callable(info.default):
         form.default = info.default.value if isinstance(info.default, Enum) else info.default
     return form
@@ -171,6 +173,12 @@ def _field(name: str, info, path: tuple) -> FormField:
 
 def model_fields(model: type[BaseModel], path: tuple = ()) -> list[FormField]:
     return [_field(name, info, path + (name,)) for name, info in model.model_fields.items()]
+
+
+def replaced_fields(model: type[BaseModel]) -> dict[str, str]:
+    """Top-level fields kept for files written before a list replaced them (a policy's one
+    `cadence` → `duties`): older name → the list's name."""
+    return {form.name: form.replaced_by for form in model_fields(model) if form.replaced_by}
 
 
 def photo_rules(fields: list[FormField]) -> None:

@@ -44,7 +44,11 @@ FIELD_HINTS = {
     "file": "上传照片：会自动缩小，并去掉拍摄地点等隐藏信息",
     "sensitive": "心理辅导、资助等情况只能按全校合计写",
     "windows": "可不选；例如 期初、期中、期末",
-    "at_least": "打勾表示“至少”，例如“每月至少一次”",
+    "at_least": "原文写了“至少”“不少于”才打勾，例如“每月至少一次”；不打勾就不加“至少”",
+    "duties": "一项职责一条：谁来做、做什么、多久一次；网站上每条写成一句话，例如“班主任每月与每名留守儿童谈心一次。”",
+    "who": "不写时就是“负责人”；例如 学校、班主任、家长、生活老师",
+    "through": "这项工作要通过别人来做时写，例如 督促家长（网站上写成“学校督促家长每两周与孩子通电话一次。”）",
+    "frequency": "说不出次数时选，例如“经常”（网站上写成“班主任经常与留守儿童谈心。”）；选了就不写次数和周期",
     "days": "写“周一至周五”或“周一、周三”",
 }
 
@@ -64,7 +68,14 @@ OPTION_LABELS = {
 }
 
 
+# a name that means something else inside one group: (the group's field, the name) → label
+GROUP_LABELS = {("duties", "count"): "次数", ("cadence", "count"): "次数"}
+
+
 def label_for(name: str, path: tuple = ()) -> str:
+    groups = [part for part in path[:-1] if isinstance(part, str) and part != "*"]
+    if groups and (groups[-1], name) in GROUP_LABELS:
+        return GROUP_LABELS[(groups[-1], name)]
     return models.FIELD_LABELS.get(name) or EXTRA_LABELS.get(name) or name
 
 

@@ -61,7 +61,9 @@ def _value(form: FormField) -> dict[str, Any]:
     else:  # pragma: no cover
         raise ValueError(kind)
     out["title"] = form.label
-    if form.hint:
+    if form.replaced_by:
+        out["description"] = f"以前的写法（只有一项时），仍然可以用；新写的请写在 {form.replaced_by} 下面"
+    elif form.hint:
         out["description"] = form.hint
     return out
 

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from generator.editor.fields import model_fields, replaced_fields
 from generator.privacy import photos
 from generator.privacy.context import redacted
 from generator.privacy.records_gate import check_records
@@ -225,7 +227,7 @@ class SchoolStore:
         if current is not None and based_on is None:  # a new record whose file name is taken
             raise Refused(EXISTS, [Problem(f"schools/{self.slug}/{relative}", 0, "", EXISTS)], status=409)
         data = _editor_data(raw)
-        text = merged_text(current, data, _defaults(self._model(target)))
+        text = merged_text(current, data, _defaults(self._model(target)), replaced_fields(self._model(target)))
         if current is None:
             text = _schema_line(target) + text
         candidate = self._temp(target)
@@ -250,7 +252,8 @@ class SchoolStore:
 
     def display_text(self, target: Target, data: bytes) -> str:
         """The file as the editor's form should see it: a yes/no field left out of the file shows
-        its default (a policy's “至少” is on unless the file says otherwise); the file is unchanged."""
+        its default, and a field kept for older files (a policy's one `cadence`) shows as the one
+        item of the list that replaced it (`duties`), which a save then writes; the file is unchanged."""
         text = data.decode("utf-8-sig", errors="replace")
         if target.kind == "media":
             return text
@@ -258,7 +261,10 @@ class SchoolStore:
             document = _round_trip().load(text)
         except Exception:
             return text
-        if not isinstance(document, CommentedMap) or not _fill_defaults(document, _defaults(self._model(target)), ()):
+        if not isinstance(document, CommentedMap):
+            return text
+        moved = _move_replaced(document, replaced_fields(self._model(target)))
+        if not _fill_defaults(document, _defaults(self._model(target)), ()) and not moved:
             return text
         buffer = io.StringIO()
         _round_trip().dump(document, buffer)
@@ -357,20 +363,30 @@ def _without_empty(value):
 
 
 def _defaults(model) -> dict[tuple, Any]:
-    """Path of each field (outside lists) → its default, from the models."""
-    from generator.editor.fields import model_fields
-
+    """Path of each field → its default, from the models (a list item's fields under "*")."""
     found: dict[tuple, Any] = {}
 
     def walk(forms):
         for form in forms:
-            if form.default is not None and "*" not in form.path:
+            if form.default is not None:
                 found[form.path] = form.default
-            if form.kind == "object":
+            if form.kind in {"object", "list"}:
                 walk(form.fields)
 
     walk(model_fields(model))
     return found
+
+
+def _move_replaced(document: CommentedMap, replaced: dict[str, str]) -> bool:
+    """`cadence: {…}` → `duties: [{…}]`, in the same place (when the list is not written too)."""
+    moved = False
+    for old, new in replaced.items():
+        if isinstance(document.get(old), CommentedMap) and new not in document:
+            position = list(document).index(old)
+            value = document.pop(old)
+            document.insert(position, new, CommentedSeq([value]))
+            moved = True
+    return moved
 
 
 def _fill_defaults(document: CommentedMap, defaults: dict[tuple, Any], path: tuple) -> bool:
@@ -414,6 +430,11 @@ def _same(old, new) -> bool:
         return False
     if old is None or new is None:
         return old is new
+    if isinstance(new, bool) and isinstance(old, str):  # 是 / 否 as staff write it
+        try:
+            return models._to_bool(old) is new
+        except PydanticCustomError:  # not a yes/no the models read
+            return False
     if isinstance(old, bool) or isinstance(new, bool):
         return old == new
     as_text = (lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v).strip())
@@ -453,14 +474,23 @@ def _merge(old, new, defaults: dict[tuple, Any], path: tuple = ()):
             else:
                 old.insert(min(position, len(old)), key, _fresh(value))
         return old
-    if isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) == len(new):
-        for index, value in enumerate(new):
-            old[index] = _merge(old[index], value, defaults, path + ("*",))
+    if isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) <= len(new):
+        for index, value in enumerate(new):  # items added at the end (a policy's next duty) are appended
+            if index < len(old):
+                old[index] = _merge(old[index], value, defaults, path + ("*",))
+            else:
+                added = _merge(CommentedMap(), value, defaults, path + ("*",))
+                old.append(added)
+        if old.fa.flow_style() and any(isinstance(v, (dict, list)) for v in new):
+            old.fa.set_block_style()
         return old
     return _fresh(new)
 
 
-def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] = None) -> str:
+def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] = None,
+                replaced: Optional[dict[str, str]] = None) -> str:
+    """The file after a save. A field the form shows moved into a list (`replaced`: a policy's one
+    `cadence` shown as `duties`) is moved in the file too, so its unchanged parts keep their spelling."""
     yaml = _round_trip()
     document = None
     if current is not None:
@@ -469,6 +499,7 @@ def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] =
         except Exception:  # a file the editor's form could not have come from: written afresh
             document = None
     if isinstance(document, CommentedMap):
+        _move_replaced(document, {old: new for old, new in (replaced or {}).items() if new in data})
         document = _merge(document, data, defaults or {})
     else:
         document = _fresh(data)

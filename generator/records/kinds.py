@@ -36,7 +36,7 @@ SCHOOL = RecordKind("school.yml", models.School, "学校信息", lambda item: it
 KINDS: tuple[RecordKind, ...] = (
     RecordKind("activities", models.Activity, "活动", lambda item: (item.record.date.sort_key, item.slug),
                newest_first=True, starter="activity.yml", page="news", check_in_school=rules.check_activity),
-    RecordKind("policies", models.Policy, "关爱制度", lambda item: item.slug, page="policies"),
+    RecordKind("policies", models.Policy, "关爱制度", lambda item: item.slug, starter="policy.yml", page="policies"),
     RecordKind("resources", models.Resource, "关爱阵地",
                lambda item: (list(models.ResourceKind).index(item.record.kind), item.slug),
                page="resources", check=rules.check_resource),

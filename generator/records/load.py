@@ -256,7 +256,8 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
                 loc = ("date",) + loc[1:]
             problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), message))
         return None
-    placed = sorted(((doc.line_of(where), where, found) for found in notes for where in [_note_path(doc, found)]),
+    taken: set[tuple] = set()  # equal values in several list items (一次, 一次): one reminder each
+    placed = sorted(((doc.line_of(where), where, found) for found in notes for where in [_note_path(doc, found, taken)]),
                     key=lambda item: item[0])
     for line, where, found in placed:
         problems.add(Problem(display, line, _loc_text(where), found.message, Severity.WARNING))
@@ -265,16 +266,20 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
 
 
 
-def _note_path(doc: Document, found: phrasing.Note) -> tuple:
+def _note_path(doc: Document, found: phrasing.Note, taken: set[tuple]) -> tuple:
     """Where a reminder belongs: the value as written (under the named key when several are equal),
-    else the first key of that name."""
+    else the first key of that name. Reminders are noted in the file's order, so a value written
+    again further down (a second duty's 一次) gets the next place not yet `taken`."""
     scalars = list(text_values(doc.data))
     for wanted in ((lambda p, v: v == found.raw and (found.key is None or p[-1] == found.key)),
                    (lambda p, v: v == found.raw),
                    (lambda p, v: found.key is not None and p and p[-1] == found.key)):
-        for path, value in scalars:
-            if path and wanted(path, value):
-                return path
+        matches = [path for path, value in scalars if path and wanted(path, value)]
+        if matches:
+            free = [path for path in matches if (path, found.message) not in taken]
+            where = (free or matches)[0]
+            taken.add((where, found.message))
+            return where
     if found.key and (found.key,) in doc.lines:
         return (found.key,)
     return ()

@@ -16,7 +16,8 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationInfo,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from generator.records import phrasing
@@ -73,7 +74,7 @@ def _to_bool(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_to_bool)]
 
-_UNIT = r"(?:人次|人|名|次|场|个|对|所|间|台|套|本|件|位|户|张|期|回)"
+_UNIT = r"(?:人次|人|名|次|场|个|对|所|间|台|套|本|件|位|户|张|期|回|封|节)"
 # nouns that may follow a count, as in 42名同学 (read as the count; the noun is the reader's context)
 _NOUN = r"(?:留守儿童|留守学生|随迁子女|同学|学生|家长|儿童|孩子|幼儿|老师|教师|监护人|师生|志愿者|干部|民警)"
 _UNIT_SUFFIX = re.compile(r"^([0-9]{1,12})\s*" + _UNIT + "?$")
@@ -895,6 +896,10 @@ def _to_per(value: Any) -> Any:
     read = read[1:] if read.startswith("每") and len(read) > 1 else read
     read = _PER_ALIASES.get(read, read)
     if read not in {p.value for p in CadencePer}:
+        word = _vague_word(text)
+        if word is not None:  # 经常 beside a count: which is meant cannot be told
+            raise _fail(f"“{value}”不是周期：写了次数 count 时，per 写 天、周、两周、月、学期、半年 或 年；"
+                        f"说不出次数时删掉 count，改写 frequency: {word}")
         return text  # refused as written
     if read != text:
         note(f"“{value}”已读作“每{read}”；标准写法：per: {read}（句子里会自动加“每”）", value, "per")
@@ -905,21 +910,62 @@ _COUNT_RANGE = re.compile(r"^([0-9]{1,3}|" + CHINESE_NUMERAL + r")" + _RANGE_SEP
                           + r")\s*(?:次|回|场|封|个)?$")
 
 
-class Cadence(Record):
-    """How often a policy is carried out, rendered as a sentence (每学期一至两次 for a range)."""
+class VagueFrequency(str, Enum):
+    """How often, said without a number, as policies say it (班主任经常与留守儿童谈心; 定期不定期家访)."""
 
-    action: ShortText  # e.g. 与每名留守儿童谈心
-    count: Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]
+    OFTEN = "经常"
+    REGULARLY = "定期"
+    IRREGULARLY = "不定期"
+    BOTH = "定期不定期"
+    ANY_TIME = "随时"
+    LONG_TERM = "长期"
+    ALL_YEAR = "常年"
+
+
+_VAGUE_ALIASES = {"定期与不定期": "定期不定期", "定期和不定期": "定期不定期", "定期、不定期": "定期不定期",
+                  "定期或不定期": "定期不定期", "定期与不定期相结合": "定期不定期", "定期不定期相结合": "定期不定期",
+                  "经常性": "经常"}
+_read_vague = _choice_reader(VagueFrequency, _VAGUE_ALIASES)
+
+
+def _vague_word(value: Any) -> Optional[str]:
+    """The canonical word of a vague frequency written in `per` or `count` (经常, 經常), else None."""
+    with phrasing.quiet():  # the caller notes its own reminder
+        read = _read_vague(value)
+    return read if read in {v.value for v in VagueFrequency} else None
+
+
+def _to_duty(value: Any) -> Any:
+    """A duty written as one sentence is refused with the form to write (its parts cannot be told apart)."""
+    if isinstance(value, str):
+        raise _fail(f"“{value[:40]}” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
+                    "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常")
+    return value
+
+
+class Duty(Record):
+    """One duty of a policy: who does what how often, rendered as one sentence — 班主任每月与每名留守
+    儿童谈心一次; 学校督促家长每两周与孩子通电话一次 (the school's duty, done through the parents);
+    班主任经常与留守儿童谈心 (a frequency without a number); 每学期一至两次 for a range.
+    "至少" only when `at_least` says so."""
+
+    who: Optional[ShortText] = None  # 班主任 / 学校 / 家长 / 生活老师; default: the policy's responsible_role
+    through: Optional[ShortText] = None  # 督促家长 / 组织留守儿童: the duty is done through others
+    action: ShortText  # 与每名留守儿童谈心
+    count: Optional[Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]] = None
     count_max: Optional[Annotated[int, BeforeValidator(_to_count), Field(ge=1, le=100)]] = None
-    per: Annotated[CadencePer, BeforeValidator(_to_per)]
-    at_least: YesNo = True
+    per: Optional[Annotated[CadencePer, BeforeValidator(_to_per)]] = None
+    frequency: Optional[Annotated[VagueFrequency, BeforeValidator(_read_vague)]] = None
+    at_least: YesNo = False
     windows: list[Choice[TermWindow]] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
-    def _count_range(cls, data: Any) -> Any:
-        """`count: 1-2` or `count: 一至两次` → count 1 and count_max 2."""
-        if isinstance(data, dict) and isinstance(data.get("count"), str) and data.get("count_max") is None:
+    def _read_forms(cls, data: Any) -> Any:
+        """`count: 1-2` or `count: 一至两次` → count 1 and count_max 2; `per: 经常` (no count) → frequency."""
+        if not isinstance(data, dict):
+            return data
+        if isinstance(data.get("count"), str) and data.get("count_max") is None:
             written = data["count"]
             match = _COUNT_RANGE.match(_nfkc(written))
             if match:
@@ -928,23 +974,61 @@ class Cadence(Record):
                     if not re.fullmatch(r"[0-9]+\s*-\s*[0-9]+", _nfkc(written)):
                         note(f"“{written}”已读作 {low} 至 {high} 次；标准写法：count: {low}-{high}", written, "count")
                     data = {**data, "count": str(low), "count_max": str(high)}
+        if data.get("frequency") is None:
+            for key, other in (("per", "count"), ("count", "per")):
+                word = _vague_word(data.get(key))
+                if word is not None and data.get(other) is None and data.get("count_max") is None:
+                    written = data[key]
+                    note(f"“{written}”已读作频次“{word}”（没有具体次数）；标准写法：frequency: {word}（不写 count 和 per）",
+                         written, key)
+                    data = {k: v for k, v in data.items() if k != key}
+                    data["frequency"] = word
+                    break
         return data
 
     @model_validator(mode="after")
-    def _range_order(self) -> "Cadence":
+    def _one_frequency(self) -> "Duty":
+        if self.frequency is not None:
+            written = [name for name in ("count", "count_max", "per") if getattr(self, name) is not None]
+            if written:
+                raise _fail(f"写了 frequency: {self.frequency.value}（没有具体次数）就不要再写 {'、'.join(written)}；"
+                            f"有确切次数时删掉 frequency，写 count 和 per，例如 count: 1 和 per: 月")
+            if self.at_least:
+                raise _fail(f"“{self.frequency.value}”没有次数，不能加“至少”：请删掉 at_least")
+            return self
+        for name, label, example in (("count", "次数", "count: 1"), ("per", "周期", "per: 月")):
+            if getattr(self, name) is None:
+                raise _fail(f"缺少必填项“{name}”（{label}），请补上，例如 {example}（每月一次写 count: 1 和 per: 月）；"
+                            "说不出次数时不写 count 和 per，改写 frequency: 经常（或 定期、不定期）")
         if self.count_max is not None and self.count_max <= self.count:
             raise _fail(f"次数范围 {self.count}-{self.count_max} 不对：后一个数要比前一个大；只有一个次数时写 count: {self.count}")
         return self
 
 
 class Policy(Record):
+    """A care policy (谈心制度, 家访制度 …) and its duties, each read as one sentence. A policy written
+    before `duties` existed holds its one duty as `cadence:`; both forms are read, not both at once."""
+
     name: ShortText
     category: Choice[PolicyCategory]
     summary: MediumText
     responsible_role: ShortText
-    cadence: Optional[Cadence] = None
+    duties: Annotated[list[Annotated[Duty, BeforeValidator(_to_duty)]], Field(max_length=20)] = Field(default_factory=list)
+    cadence: Optional[Duty] = Field(default=None, json_schema_extra={"replaced_by": "duties"})
     instrument: Optional[ShortText] = None  # 记录卡 / 联系卡 / 家访记录
     body: LongText = ""
+
+    @field_validator("cadence")
+    @classmethod
+    def _one_form(cls, cadence: Optional[Duty], info: ValidationInfo) -> Optional[Duty]:
+        """Reported on the `cadence:` line (duties, declared first, are validated already)."""
+        if cadence is not None and info.data.get("duties"):
+            raise _fail("cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）")
+        return cadence
+
+    @property
+    def all_duties(self) -> tuple[Duty, ...]:
+        return (self.cadence,) if self.cadence is not None else tuple(self.duties)
 
 
 class EquipmentItem(Record):
@@ -1154,4 +1238,5 @@ FIELD_LABELS = {
     "end_date": "结束日期", "period": "时段", "count_max": "最多次数", "per": "每（周期）",
     "share": "比例", "programme_part": "完成项目的第几条", "parts": "各条内容", "operator": "运营单位",
     "schools": "服务的学校", "quantity": "数量", "quantity_unstated": "数量未写明",
+    "duties": "各项职责", "who": "谁来做", "through": "通过谁（督促家长、组织学生……）", "frequency": "频次（没有具体次数时）",
 }

@@ -52,3 +52,15 @@ def new_activity(root: Path, slug: str, name: str, term: str) -> Path:
 
 def new_letter(root: Path, slug: str, name: str) -> Path:
     return _new_dated(root, slug, kinds.BY_FOLDER["letters"], name)
+
+
+def new_policy(root: Path, slug: str, name: str) -> Optional[Path]:
+    """policies/<name>.yml (policies are named by what they are, not dated); None if it exists."""
+    kind = kinds.BY_FOLDER["policies"]
+    folder = root / "schools" / slug / kind.folder
+    path = folder / f"{name}.yml"
+    if path.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(_render(kind.starter), encoding="utf-8")
+    return path

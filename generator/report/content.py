@@ -306,7 +306,7 @@ def _policies(w: _Writer, records: SchoolRecords) -> None:
     w.p(f"学校建立了{names}等{chinese_count(len(records.policies))}项关爱制度。")
     for item in records.policies:
         v = policy_view(item)
-        text = f"{v.name}。{_end(v.summary)}" + (v.cadence or "")
+        text = f"{v.name}。{_end(v.summary)}" + "".join(v.duties)
         if v.instrument:
             text += f"工作情况记入{v.instrument}。"
         w.item(text)

@@ -231,20 +231,25 @@ class PolicyView:
     category: str
     summary: str
     responsible_role: str
-    cadence: Optional[str]
+    duties: tuple[str, ...]  # one sentence per duty
     instrument: Optional[str]
     body_html: Markup
     path: str
 
 
-def cadence_sentence(role: str, c: models.Cadence) -> str:
-    """班主任每月至少与每名留守儿童谈心一次；分别在期初、期末进行。A range reads 一至两次 (no 至少)."""
-    if c.count_max is not None:
-        sentence = f"{role}每{c.per.value}{c.action}{chinese_count(c.count)}至{chinese_count(c.count_max)}次"
+def duty_sentence(role: str, d: models.Duty) -> str:
+    """One duty as a sentence, its subject kept (`who`, else the policy's responsible role):
+    班主任每月至少与每名留守儿童谈心一次，在期初、期末进行。 学校督促家长每两周与孩子通电话一次。
+    班主任经常与留守儿童谈心。 A range reads 一至两次; "至少" only when the record says so."""
+    subject = (d.who or role) + (d.through or "")
+    if d.frequency is not None:
+        sentence = f"{subject}{d.frequency.value}{d.action}"
+    elif d.count_max is not None:
+        sentence = f"{subject}每{d.per.value}{d.action}{chinese_count(d.count)}至{chinese_count(d.count_max)}次"
     else:
-        sentence = f"{role}每{c.per.value}{'至少' if c.at_least else ''}{c.action}{chinese_count(c.count)}次"
-    if c.windows:
-        sentence += f"，在{'、'.join(w.value for w in c.windows)}进行"
+        sentence = f"{subject}每{d.per.value}{'至少' if d.at_least else ''}{d.action}{chinese_count(d.count)}次"
+    if d.windows:
+        sentence += f"，在{'、'.join(w.value for w in d.windows)}进行"
     return sentence + "。"
 
 
@@ -253,7 +258,7 @@ def policy_view(item: Loaded[models.Policy]) -> PolicyView:
     return PolicyView(
         slug=item.slug, name=p.name, nav_title=nav_title(p.name), category=p.category.value, summary=p.summary,
         responsible_role=p.responsible_role,
-        cadence=cadence_sentence(p.responsible_role, p.cadence) if p.cadence else None,
+        duties=tuple(duty_sentence(p.responsible_role, d) for d in p.all_duties),
         instrument=p.instrument, body_html=to_html(p.body), path=urls.policy(item.slug).url,
     )
 
