@@ -210,3 +210,18 @@ def test_a_generated_sentence_that_reveals_a_small_sensitive_count_is_refused(tm
     assert built.returncode == 1 and not (tmp_path / "out" / SCHOOL).exists()
     path.write_text(path.read_text(encoding="utf-8").replace("count: 6", "count: 30"), encoding="utf-8")
     assert run_cli("check", "--root", str(root)).returncode == 0  # 30 is a published school-wide figure
+
+
+def test_every_duty_of_a_policy_is_read_as_a_generated_sentence():
+    """Each duty is its own sentence on the page (subject + frequency + action), so each is read by
+    the meaning rules on its own line: the older single `cadence:` and every item of `duties:`."""
+    from generator.records.load import load_school
+    from generator.site.generated import generated_texts
+
+    records = load_school(REPO, REPO / "schools" / "shilian-jiunian")
+    policy = next(item for item in records.policies if len(item.record.duties) >= 3)
+    texts = [t for t in generated_texts(records, 10) if t.path == policy.path]
+    assert len(texts) == len(policy.record.duties)
+    assert [t.line for t in texts] == [policy.line_of("duties", i) for i in range(len(policy.record.duties))]
+    assert len(set(t.line for t in texts)) == len(texts)
+    assert all(t.text.startswith(("班主任", "学校", "结对")) and t.text.endswith("。") for t in texts)

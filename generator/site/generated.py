@@ -1,7 +1,7 @@
 """The sentences the generator writes from records, for the privacy gate's meaning rules.
 
 A page joins a record's words with numbers the generator formats: an activity's title and its
-participants (“单亲家庭学生心理辅导” beside “学生少于10人”), a policy's cadence sentence (role +
+participants (“单亲家庭学生心理辅导” beside “学生少于10人”), a policy's duty sentences (subject +
 action + count), a summary's rows (a sensitive attribute or a grade band beside its count). Each
 part may pass on its own while the sentence they make does not; records_gate.check_generated
 reads them as sentences and reports on the record's file, line and field."""
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from generator.privacy.records_gate import GeneratedText
 from generator.records.load import SchoolRecords
 from generator.records.models import FIELD_LABELS
-from generator.site.views import cadence_sentence, participants_text, summary_view
+from generator.site.views import duty_sentence, participants_text, summary_view
 
 
 def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
@@ -28,9 +28,12 @@ def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
                     yield GeneratedText(item.path, line, FIELD_LABELS["participants"], f"{last}（{who}）。")
     for item in records.policies:
         p = item.record
-        if p.cadence:
+        if p.cadence is not None:  # the older single-duty form
             yield GeneratedText(item.path, item.line_of("cadence"), FIELD_LABELS["cadence"],
-                                cadence_sentence(p.responsible_role, p.cadence))
+                                duty_sentence(p.responsible_role, p.cadence))
+        for i, duty in enumerate(p.duties):
+            yield GeneratedText(item.path, item.line_of("duties", i), FIELD_LABELS["duties"],
+                                duty_sentence(p.responsible_role, duty))
     for item in records.summaries:
         s = item.record
         labels = {e.attribute: ("sensitive", i, "attribute") for i, e in enumerate(s.sensitive)}
