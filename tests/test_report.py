@@ -178,6 +178,20 @@ def test_small_counts_are_suppressed_as_on_the_data_page(data_root, tmp_path):
     assert f"{data['left_behind']['total'] - 4}人" not in text + str(basic)
 
 
+def test_text_pasted_from_a_traditional_document_reads_simplified(data_root, tmp_path):
+    """A policy pasted from a Traditional-script document (談心制度, 與每名留守兒童) reads Simplified in
+    the Simplified 工作总结, as it does on the site; the zh-Hant report stays Traditional."""
+    policy = next((data_root / "schools" / "huangshan-cun" / "policies").glob("*.yml"))
+    data = _yaml(policy)
+    data["name"] = "談心與家訪制度"
+    data["summary"] = "班主任與每名留守兒童定期談心，並做好記錄。"
+    policy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = _report(tmp_path, "--school", "huangshan-cun", "--term", "2025-2026-1", root=data_root)
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "谈心与家访制度" in text and "班主任与每名留守儿童定期谈心，并做好记录。" in text
+    assert not re.search("[談與兒並錄]", text)
+
+
 def _activities(slug: str, term: str) -> list[dict]:
     found = [_yaml(f) for f in sorted((REPO / "schools" / slug / "activities").glob("*.yml"))]
     return [a for a in found if a["term"] == term]

@@ -19,6 +19,7 @@ from typing import Callable, Optional, Sequence
 from generator.privacy.suppression import COMPLEMENTARY, Cell, cell, county_k, sensitive_cell, total_over_parts
 from generator.records import models
 from generator.records.load import County, Loaded, SchoolRecords
+from generator.site.hans import to_hans
 from generator.site.views import (chinese_count, days_text, fulfils, is_upcoming, participants_text, policy_view,
                                   summary_view)
 
@@ -482,12 +483,12 @@ def school_report(county: County, records: SchoolRecords, term: models.Term | Pe
     date_text, date_iso = report_date(when)
     lead = (_end(school.intro) if school.intro else "") + f"现将我校{period.text}关爱留守儿童工作总结如下。"
     title = f"{school.name}{period.text}关爱留守儿童工作总结"
-    return Report(
+    return converted(Report(
         scope="school", term_code=period.code, term_text=period.text, title=title, lead=lead, blocks=tuple(w.blocks),
         closing=f"以上是我校{period.text}关爱留守儿童工作的总结，不足之处，我们将在今后的工作中改进。",
         signer=school.name, date_text=date_text, date_iso=date_iso, unit=school.name, slug=f"report-{period.code}",
         file_name=file_name(title), k=k,
-    )
+    ), to_hans, "zh-Hans")  # text pasted from a Traditional document reads Simplified, as on the site
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,11 +681,11 @@ def county_report(bureau: models.Bureau, parts: Sequence[SchoolPart], term: mode
     date_text, date_iso = report_date(when)
     place = bureau.region.county
     title = f"{place}{term.chinese()}关爱留守儿童工作情况汇报"
-    return Report(
+    return converted(Report(
         scope="county", term_code=code, term_text=term.chinese(), title=title,
         lead=f"现将{place}{term.chinese()}关爱农村留守儿童和随迁子女工作情况汇报如下。",
         blocks=tuple(w.blocks),
         closing=f"以上是{place}{term.chinese()}关爱留守儿童工作情况，数据汇总自各校在本平台填报的学期统计和活动记录。",
         signer=bureau.name, date_text=date_text, date_iso=date_iso, unit=bureau.name, slug=f"report-{code}",
         file_name=file_name(title), k=k,
-    )
+    ), to_hans, "zh-Hans")  # text pasted from a Traditional document reads Simplified, as on the site
