@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from helpers import DEMO_EPOCH, REPO, run_cli
 from helpers import gate_data as gd
+from test_gate_output import INJECTIONS
+from test_gate_trace import PAYLOADS, build, payload_root, unescaped  # noqa: F401 (a fixture)
+
 from generator.privacy import output_gate
 from generator.records.load import load_county
 from generator.report.pages import expected_documents
-from test_gate_output import INJECTIONS
-from test_gate_trace import PAYLOADS, build, payload_root, unescaped  # noqa: F401 (a fixture)
 
 SCHOOL = "huangshan-cun"
 
@@ -58,7 +58,7 @@ def _rows(problems) -> list[tuple]:
 
 
 def _documents(county):
-    return expected_documents(county, datetime.fromtimestamp(int(DEMO_EPOCH), timezone.utc).date())
+    return expected_documents(county, datetime.fromtimestamp(int(DEMO_EPOCH), UTC).date())
 
 
 def _same_for_every_school(root: Path, site: Path, compared) -> int:
@@ -69,7 +69,9 @@ def _same_for_every_school(root: Path, site: Path, compared) -> int:
         def run(records=records):
             return output_gate.check_output(county, records, site / records.slug, documents)
         assert _rows(run()) == _rows(whole(run)), records.slug
-    portal = lambda: output_gate.check_portal(county, site, documents)  # noqa: E731
+
+    def portal():
+        return output_gate.check_portal(county, site, documents)
     assert _rows(portal()) == _rows(whole(portal))
     return len(audited)
 
@@ -106,7 +108,7 @@ AWKWARD = [
 
 
 def test_hostile_markup_planted_in_the_pages(demo_site, data_root, tmp_path, compared):
-    audited, whole = compared
+    _, whole = compared
     rows = gd.children(6)
     gd.write_csv(data_root / "schools" / SCHOOL / "private" / "台账.csv", rows)
     site = tmp_path / "site"

@@ -136,7 +136,7 @@ def _attribute_evidence(name: str, value: str) -> tuple[str, ...]:
     return (value, f'{name}="{value}', f"{name}='{value}", f"{name}={value}", f'{name}="', f"{name}='")
 
 
-def local_file(url: str, page: Path, site_dir: Path, site_prefix: str) -> Optional[Path]:
+def local_file(url: str, page: Path, site_dir: Path, site_prefix: str) -> Path | None:
     """The file of the site a page's URL names, if it is one."""
     path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
     if path.startswith("/"):
@@ -218,7 +218,7 @@ class HtmlAudit(HTMLParser):
         self.visible.append(data)
         self._length += len(data)
 
-    def theme_file(self, path: Optional[Path]) -> bool:
+    def theme_file(self, path: Path | None) -> bool:
         if path is None:
             return False
         if path not in self.file_hashes:
@@ -327,7 +327,10 @@ class _Piece:
     """The audit of one run of lines of a page, lines counted from the run's first line (1)."""
 
     findings: list[tuple[int, str, tuple[str, ...], str]]
-    visible: list[tuple[str, int]]  # (text, line)
+    visible: list[str]
+    visible_lines: list[tuple[int, int]]  # (offset in the run's visible text, line)
+    length: int  # of the run's visible text
+    line_breaks: int  # in the run
 
 
 _UNFINISHED = object()  # a run of lines that ends inside a tag, comment, script, style or template
@@ -348,7 +351,7 @@ class PageAuditor:
     number. A local script (src=) names a file relative to the page, so it is checked per page."""
 
     def __init__(self, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
-                 markup: Optional[frozenset[tuple[str, str]]]) -> None:
+                 markup: frozenset[tuple[str, str]] | None) -> None:
         self.site_dir, self.ctx, self.hashes, self.scripts, self.markup = site_dir, ctx, hashes, scripts, markup
         self._runs: dict[tuple[str, bool], object] = {}  # (run, ends the page) → _Piece or _UNFINISHED
         self._file_hashes: dict[Path, str] = {}
@@ -369,19 +372,19 @@ class PageAuditor:
                 continue  # the next cut; the last one (the end of the page) always finishes
             if piece is None:  # html.parser gave up: the page is audited in one pass, as before
                 return whole_page_audit(page, text, self.site_dir, self.ctx, self.hashes, self.scripts, self.markup)
-            for found_line, message, evidence, context in piece.findings:
+            for found_line, message, evidence, start_tag in piece.findings:
                 if message is _PAGE_SCRIPT:
                     if self._theme_script(page, evidence[0]):
                         continue
                     message = _FOREIGN_SCRIPT
-                findings.append((found_line + line, message, evidence, context))
-            for data, data_line in piece.visible:
-                visible_lines.append((length, data_line + line))
-                visible.append(data)
-                length += len(data)
+                findings.append((found_line + line, message, evidence, start_tag))
+            if piece.visible:
+                visible += piece.visible
+                visible_lines += [(offset + length, data_line + line) for offset, data_line in piece.visible_lines]
+                length += piece.length
             if end == len(text):
                 return PageAudit(findings, visible, visible_lines)
-            line += text.count("\n", start, end)
+            line += piece.line_breaks
             start = end
 
     def _piece(self, page: Path, run: str, final: bool):
@@ -394,12 +397,12 @@ class PageAuditor:
             audit.feed(run)
             if final:
                 audit.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 (as whole_page_audit: the page is then audited in one pass)
             return None
         if not final and not audit.at_rest():
             known = _UNFINISHED
         else:
-            known = _Piece(audit.findings, [(data, line) for data, (_, line) in zip(audit.visible, audit.visible_lines)])
+            known = _Piece(audit.findings, audit.visible, audit.visible_lines, audit._length, run.count("\n"))
         self._runs[(run, final)] = known
         return known
 
@@ -417,7 +420,7 @@ class PageAuditor:
 
 
 def whole_page_audit(page: Path, text: str, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
-                     markup: Optional[frozenset[tuple[str, str]]]) -> PageAudit:
+                     markup: frozenset[tuple[str, str]] | None) -> PageAudit:
     """HtmlAudit over a whole page in one pass (the reference PageAuditor is held to)."""
     audit = HtmlAudit(page, site_dir, ctx, hashes, scripts, markup)
     try:
