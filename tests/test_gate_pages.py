@@ -104,6 +104,8 @@ AWKWARD = [
     "<textarea>\n<b onclick=x>\n</textarea>\n<title>\n<i ping=y>\n</title>",
     '<a href="\n<b onclick=x>">g</a>\n<![CDATA[\n<b>\n]]>\n<?php\n<b>?>',
     "<svg><a xlink:href='javascript:x'>\n<script src='../assets/careportal/evil.js'></script>\n</a></svg>",
+    '<script src="http://[x/a.js"></script>\n<b onclick=x>h</b>',  # a URL that stops the audit
+    '<script src="a%00b.js"></script>\n<b onclick=x>i</b>',
 ]
 
 

@@ -154,7 +154,7 @@ def local_file(url: str, page: Path, site_dir: Path, site_prefix: str) -> Path |
 
 
 _FOREIGN_SCRIPT = "网页加载了不属于主题的脚本文件"
-_PAGE_SCRIPT = object()  # in place of a finding's message: a local script to check where the page is
+_PAGE_SCRIPT = object()  # in place of a finding's message: a script's src=, checked where the page is
 
 
 class HtmlAudit(HTMLParser):
@@ -175,7 +175,7 @@ class HtmlAudit(HTMLParser):
         self._script_body: list[str] = []
         self._skip = 0
         self.file_hashes: dict[Path, str] = {}  # local files' sha256, shared by the pages of one scan
-        self.defer_local = False  # leave local scripts to PageAuditor (see _PAGE_SCRIPT)
+        self.defer_local = False  # leave scripts' src= to PageAuditor (see _PAGE_SCRIPT)
 
     def _flag(self, message: str, *evidence: str) -> None:
         self.findings.append((self.getpos()[0], message, evidence, self._context))
@@ -218,6 +218,12 @@ class HtmlAudit(HTMLParser):
         self.visible.append(data)
         self._length += len(data)
 
+    def script_src_problem(self, src: str) -> str | None:
+        local = self._local_file(src)  # first: a URL it cannot take stops the audit, as it always has
+        if re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", src, re.I):
+            return "网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码"
+        return None if self.theme_file(local) else _FOREIGN_SCRIPT
+
     def theme_file(self, path: Path | None) -> bool:
         if path is None:
             return False
@@ -234,12 +240,10 @@ class HtmlAudit(HTMLParser):
         kind = (attrs.get("type") or "").strip().lower()
         src = attrs.get("src")
         if src is not None:
-            if re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", src, re.I):
-                self._flag("网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码", src)
-            elif self.defer_local:
+            if self.defer_local:
                 self.findings.append((self.getpos()[0], _PAGE_SCRIPT, (src,), self._context))
-            elif not self.theme_file(self._local_file(src)):
-                self._flag(_FOREIGN_SCRIPT, src)
+            elif message := self.script_src_problem(src):
+                self._flag(message, src)
             return
         if kind in {"application/json", "application/ld+json"}:
             try:
@@ -348,14 +352,14 @@ class PageAuditor:
     from its start would (its state there is its initial state, and the text before the tag is
     handed over whole either way), so the findings, their start-tag context and the visible text
     are those of one pass over the whole page, with the run's first line added to each line
-    number. A local script (src=) names a file relative to the page, so it is checked per page."""
+    number. A script's src= names a file relative to the page, so it is checked per page folder."""
 
     def __init__(self, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
                  markup: frozenset[tuple[str, str]] | None) -> None:
         self.site_dir, self.ctx, self.hashes, self.scripts, self.markup = site_dir, ctx, hashes, scripts, markup
         self._runs: dict[tuple[str, bool], object] = {}  # (run, ends the page) → _Piece or _UNFINISHED
         self._file_hashes: dict[Path, str] = {}
-        self._scripts: dict[tuple[Path, str], bool] = {}  # (page folder, src) → a theme file
+        self._scripts: dict[tuple[Path, str], str | None] = {}  # (page folder, src) → its problem
 
     def audit(self, page: Path, text: str) -> PageAudit:
         findings: list[tuple[int, str, tuple[str, ...], str]] = []
@@ -374,9 +378,13 @@ class PageAuditor:
                 return whole_page_audit(page, text, self.site_dir, self.ctx, self.hashes, self.scripts, self.markup)
             for found_line, message, evidence, start_tag in piece.findings:
                 if message is _PAGE_SCRIPT:
-                    if self._theme_script(page, evidence[0]):
+                    try:
+                        message = self._script_problem(page, evidence[0])
+                    except Exception:  # noqa: BLE001 (it stopped the one-pass audit in the middle of the page)
+                        return whole_page_audit(page, text, self.site_dir, self.ctx, self.hashes, self.scripts,
+                                                self.markup)
+                    if message is None:
                         continue
-                    message = _FOREIGN_SCRIPT
                 findings.append((found_line + line, message, evidence, start_tag))
             if piece.visible:
                 visible += piece.visible
@@ -411,11 +419,10 @@ class PageAuditor:
         audit.file_hashes = self._file_hashes
         return audit
 
-    def _theme_script(self, page: Path, src: str) -> bool:
+    def _script_problem(self, page: Path, src: str) -> str | None:
         key = (page.parent, src)
         if key not in self._scripts:
-            audit = self._audit(page)
-            self._scripts[key] = audit.theme_file(audit._local_file(src))
+            self._scripts[key] = self._audit(page).script_src_problem(src)
         return self._scripts[key]
 
 
