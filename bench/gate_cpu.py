@@ -3,7 +3,7 @@ each the best of six runs after a warm-up (process time, so other work on the ma
 than for wall time).
 
     # build one synthetic school first (bench/run.py profile leaves its data root behind), then
-    PYTHONPATH=<code to measure> .venv/bin/python bench/gate_cpu.py <data root> <built site>/<slug>
+    PYTHONPATH=<code to measure> .venv/bin/python bench/gate_cpu.py <data root> <built site>/<slug> [mkdocs|zensical]
 
 Run it once with the old code and once with the new on the same site to compare (bench/GATE.md).
 """
@@ -14,12 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-from generator.privacy.output_gate import check_output
+from generator.privacy.output_gate import check_output, use_engine_templates
 from generator.privacy.records_gate import check_records
 from generator.records.load import load_county
 
 
-def main(root: Path, site: Path, runs: int = 6) -> None:
+def main(root: Path, site: Path, runs: int = 6, engine: str = "mkdocs") -> None:
+    from generator.site.engines import engine as get_engine
+
+    use_engine_templates(get_engine(engine).templates)  # the theme whose markup the pages may carry
     county = load_county(root)
     records = next(r for r in county.schools if r.slug == site.name)
     check_records(county, records)
@@ -37,4 +40,4 @@ def main(root: Path, site: Path, runs: int = 6) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]), engine=sys.argv[3] if len(sys.argv) > 3 else "mkdocs")

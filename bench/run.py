@@ -434,7 +434,7 @@ def stage_compare(count: int = 5) -> None:
         row["vs_plain_mkdocs"] = round(row["cpu_ms_per_page"] / plain["cpu_ms_per_page"], 2)
         if floor:
             row["vs_hugo"] = round(row["cpu_ms_per_page"] / max(0.001, floor["cpu_ms_per_page"]), 1)
-    save(f"compare{count}", {"schools": count, "machine": machine(), "rows": rows,
+    save(f"compare{count}", {"schools": count, "machine": machine(), "rows": rows, "date": date.today().isoformat(),
                              "minify": _minify(base / "site-mkdocs"),
                              "stdout_tail": {k: v["stdout"][-400:] for k, v in runs.items()}})
 
@@ -527,8 +527,11 @@ COMPARE_START, COMPARE_END = "<!-- compare:start -->", "<!-- compare:end -->"
 
 def compare_section(data: dict) -> list[str]:
     info = data["machine"]
+    per_school = round(data["rows"][0]["pages"] / 2 / data["schools"])
+    hugo = any(row["label"].startswith("Hugo") for row in data["rows"])
     lines = [COMPARE_START, f"## Engines side by side (`bench/run.py compare {data['schools']}`)", "",
-             f"{data['schools']} synthetic schools (bench/synth.py, ~92 pages each per script), same run, "
+             f"{data['schools']} synthetic schools (bench/synth.py, ~{per_school} pages each per script), same run"
+             f"{', ' + data['date'] if data.get('date') else ''}, "
              f"{info['cores']} cores ({info['cpu']}), load average {info['load_before']:.1f} before the run "
              "(other engineers' builds and tests shared the 2 cores: CPU times are inflated by contention, "
              "wall times much more). CPU is user+system of the whole process tree. careportal publishes both "
@@ -536,7 +539,8 @@ def compare_section(data: dict) -> list[str]:
              "and the portal, and includes its workers' start-up (jieba's dictionaries, imports: ≈2.8 s per "
              "worker, 2 workers); the plain builds run one cold process per school over careportal's generated "
              "zh-Hans Markdown and mkdocs.yml (site_dir inside the project), each with its own copy of the "
-             "theme; Hugo renders the same Markdown files with one trivial template (the floor).", "",
+             "theme; " + ("Hugo renders the same Markdown files with one trivial template (the floor)." if hugo else
+                          "Hugo (the floor) was not installed on the machine for this run."), "",
              "| Build | CPU s | pages | CPU ms / page | CPU s / school | × plain mkdocs (per page) | × Hugo | "
              "KB / school |", "|---|---|---|---|---|---|---|---|"]
     for row in data["rows"]:

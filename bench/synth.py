@@ -99,7 +99,7 @@ def generate(root: Path, count: int, seed: int = 1) -> list[str]:
             for j in range(15):
                 base = rng.choice(activities)
                 when = start + timedelta(days=rng.randrange(span))
-                record = {k: v for k, v in base.items() if k != "photos"}
+                record = {k: v for k, v in base.items() if k not in {"photos", "end_date", "programme", "programme_part"}}
                 record["title"] = base["title"]
                 record["date"] = when.isoformat() if rng.random() > 0.1 else when.strftime("%Y-%m")
                 record["term"] = term

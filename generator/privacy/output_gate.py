@@ -136,6 +136,27 @@ def _attribute_evidence(name: str, value: str) -> tuple[str, ...]:
     return (value, f'{name}="{value}', f"{name}='{value}", f"{name}={value}", f'{name}="', f"{name}='")
 
 
+def local_file(url: str, page: Path, site_dir: Path, site_prefix: str) -> Path | None:
+    """The file of the site a page's URL names, if it is one."""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    if path.startswith("/"):
+        if not path.startswith(site_prefix):
+            return None
+        target = site_dir / path[len(site_prefix):]
+    else:
+        target = page.parent / path
+    try:
+        target = target.resolve()
+    except OSError:
+        return None
+    root = site_dir.resolve()
+    return target if (root == target or root in target.parents) and target.is_file() else None
+
+
+_FOREIGN_SCRIPT = "网页加载了不属于主题的脚本文件"
+_PAGE_SCRIPT = object()  # in place of a finding's message: a script's src=, checked where the page is
+
+
 class HtmlAudit(HTMLParser):
     """Rule 9 over one HTML page, and the page's visible text (for the scans of rules 1–3)."""
 
@@ -153,24 +174,14 @@ class HtmlAudit(HTMLParser):
         self._script: Optional[dict] = None
         self._script_body: list[str] = []
         self._skip = 0
+        self.file_hashes: dict[Path, str] = {}  # local files' sha256, shared by the pages of one scan
+        self.defer_local = False  # leave scripts' src= to PageAuditor (see _PAGE_SCRIPT)
 
     def _flag(self, message: str, *evidence: str) -> None:
         self.findings.append((self.getpos()[0], message, evidence, self._context))
 
     def _local_file(self, url: str) -> Optional[Path]:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
-        if path.startswith("/"):
-            if not path.startswith(self.ctx.site_prefix):
-                return None
-            target = self.site_dir / path[len(self.ctx.site_prefix):]
-        else:
-            target = self.page.parent / path
-        try:
-            target = target.resolve()
-        except OSError:
-            return None
-        root = self.site_dir.resolve()
-        return target if (root == target or root in target.parents) and target.is_file() else None
+        return local_file(url, self.page, self.site_dir, self.ctx.site_prefix)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         self._context = self.get_starttag_text() or ""
@@ -207,15 +218,32 @@ class HtmlAudit(HTMLParser):
         self.visible.append(data)
         self._length += len(data)
 
+    def script_src_problem(self, src: str) -> str | None:
+        local = self._local_file(src)  # first: a URL it cannot take stops the audit, as it always has
+        if re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", src, re.I):
+            return "网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码"
+        return None if self.theme_file(local) else _FOREIGN_SCRIPT
+
+    def theme_file(self, path: Path | None) -> bool:
+        if path is None:
+            return False
+        if path not in self.file_hashes:
+            self.file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self.file_hashes[path] in self.hashes
+
+    def at_rest(self) -> bool:
+        """Everything fed so far is parsed and nothing is open that the next text would continue
+        (a tag, a comment, a script, style or template): a fresh audit could take over from here."""
+        return not self.rawdata and self.cdata_elem is None and not self._skip and self._script is None
+
     def _check_script(self, attrs: dict, body: str) -> None:
         kind = (attrs.get("type") or "").strip().lower()
         src = attrs.get("src")
         if src is not None:
-            local = self._local_file(src)
-            if re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", src, re.I):
-                self._flag("网页从外部网址加载脚本。网站不能依赖外部网络，也不能放统计代码", src)
-            elif local is None or hashlib.sha256(local.read_bytes()).hexdigest() not in self.hashes:
-                self._flag("网页加载了不属于主题的脚本文件", src)
+            if self.defer_local:
+                self.findings.append((self.getpos()[0], _PAGE_SCRIPT, (src,), self._context))
+            elif message := self.script_src_problem(src):
+                self._flag(message, src)
             return
         if kind in {"application/json", "application/ld+json"}:
             try:
@@ -286,6 +314,131 @@ class HtmlAudit(HTMLParser):
 
 
 @dataclass
+class PageAudit:
+    """What the audit of one HTML page found: HtmlAudit's findings and visible text, in the same form."""
+
+    findings: list[tuple[int, str, tuple[str, ...], str]]
+    visible: list[str]
+    visible_lines: list[tuple[int, int]]
+
+    def visible_line(self, offset: int) -> int:
+        index = bisect.bisect_right([o for o, _ in self.visible_lines], offset) - 1
+        return self.visible_lines[index][1] if index >= 0 else 0
+
+
+@dataclass
+class _Piece:
+    """The audit of one run of lines of a page, lines counted from the run's first line (1)."""
+
+    findings: list[tuple[int, str, tuple[str, ...], str]]
+    visible: list[str]
+    visible_lines: list[tuple[int, int]]  # (offset in the run's visible text, line)
+    length: int  # of the run's visible text
+    line_breaks: int  # in the run
+
+
+_UNFINISHED = object()  # a run of lines that ends inside a tag, comment, script, style or template
+_PIECE_START = re.compile(r"\n[ \t]*(?=<)")
+
+
+class PageAuditor:
+    """HtmlAudit over the pages of one site, one run of lines at a time, each distinct run audited
+    once: the theme's page frame (head, header, navigation, footer, scripts) repeats on every page,
+    so after the first pages only what records produced is parsed again.
+
+    A page is cut before a tag that starts a line, where html.parser has consumed everything fed
+    and nothing is open (HtmlAudit.at_rest); a run that ends elsewhere is joined to the next. From
+    such a point a fresh parser reads the rest of the page exactly as the one that read the page
+    from its start would (its state there is its initial state, and the text before the tag is
+    handed over whole either way), so the findings, their start-tag context and the visible text
+    are those of one pass over the whole page, with the run's first line added to each line
+    number. A script's src= names a file relative to the page, so it is checked per page folder."""
+
+    def __init__(self, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
+                 markup: frozenset[tuple[str, str]] | None) -> None:
+        self.site_dir, self.ctx, self.hashes, self.scripts, self.markup = site_dir, ctx, hashes, scripts, markup
+        self._runs: dict[tuple[str, bool], object] = {}  # (run, ends the page) → _Piece or _UNFINISHED
+        self._file_hashes: dict[Path, str] = {}
+        self._scripts: dict[tuple[Path, str], str | None] = {}  # (page folder, src) → its problem
+
+    def audit(self, page: Path, text: str) -> PageAudit:
+        findings: list[tuple[int, str, tuple[str, ...], str]] = []
+        visible: list[str] = []
+        visible_lines: list[tuple[int, int]] = []
+        length = 0
+        cuts = [m.end() for m in _PIECE_START.finditer(text)] + [len(text)]
+        start, line, index = 0, 0, 0  # line: line breaks before `start`
+        while True:
+            end = cuts[index]
+            index += 1
+            piece = self._piece(page, text[start:end], end == len(text))
+            if piece is _UNFINISHED:
+                continue  # the next cut; the last one (the end of the page) always finishes
+            if piece is None:  # html.parser gave up: the page is audited in one pass, as before
+                return whole_page_audit(page, text, self.site_dir, self.ctx, self.hashes, self.scripts, self.markup)
+            for found_line, message, evidence, start_tag in piece.findings:
+                if message is _PAGE_SCRIPT:
+                    try:
+                        message = self._script_problem(page, evidence[0])
+                    except Exception:  # noqa: BLE001 (it stopped the one-pass audit in the middle of the page)
+                        return whole_page_audit(page, text, self.site_dir, self.ctx, self.hashes, self.scripts,
+                                                self.markup)
+                    if message is None:
+                        continue
+                findings.append((found_line + line, message, evidence, start_tag))
+            if piece.visible:
+                visible += piece.visible
+                visible_lines += [(offset + length, data_line + line) for offset, data_line in piece.visible_lines]
+                length += piece.length
+            if end == len(text):
+                return PageAudit(findings, visible, visible_lines)
+            line += piece.line_breaks
+            start = end
+
+    def _piece(self, page: Path, run: str, final: bool):
+        known = self._runs.get((run, final))
+        if known is not None:
+            return known
+        audit = self._audit(page)
+        audit.defer_local = True
+        try:
+            audit.feed(run)
+            if final:
+                audit.close()
+        except Exception:  # noqa: BLE001 (as whole_page_audit: the page is then audited in one pass)
+            return None
+        if not final and not audit.at_rest():
+            known = _UNFINISHED
+        else:
+            known = _Piece(audit.findings, audit.visible, audit.visible_lines, audit._length, run.count("\n"))
+        self._runs[(run, final)] = known
+        return known
+
+    def _audit(self, page: Path) -> HtmlAudit:
+        audit = HtmlAudit(page, self.site_dir, self.ctx, self.hashes, self.scripts, self.markup)
+        audit.file_hashes = self._file_hashes
+        return audit
+
+    def _script_problem(self, page: Path, src: str) -> str | None:
+        key = (page.parent, src)
+        if key not in self._scripts:
+            self._scripts[key] = self._audit(page).script_src_problem(src)
+        return self._scripts[key]
+
+
+def whole_page_audit(page: Path, text: str, site_dir: Path, ctx: Context, hashes: frozenset[str], scripts: tuple,
+                     markup: frozenset[tuple[str, str]] | None) -> PageAudit:
+    """HtmlAudit over a whole page in one pass (the reference PageAuditor is held to)."""
+    audit = HtmlAudit(page, site_dir, ctx, hashes, scripts, markup)
+    try:
+        audit.feed(text)
+        audit.close()
+    except Exception:  # html.parser is lenient; anything it cannot take is suspicious
+        audit.findings.append((0, "网页结构无法解析", (), ""))
+    return PageAudit(audit.findings, audit.visible, audit.visible_lines)
+
+
+@dataclass
 class OutputScan:
     ctx: Context
     site_dir: Path
@@ -300,6 +453,9 @@ class OutputScan:
     def run(self) -> list[Problem]:
         hashes = theme_hashes(str(self.theme_dir))
         scripts = theme_scripts(str(self.theme_dir))
+        self._pages = PageAuditor(self.site_dir, self.ctx, hashes, scripts,
+                                  theme_pairs(str(self.theme_dir), _ENGINE_TEMPLATES[0]))
+        self._svg = PageAuditor(self.site_dir, self.ctx, hashes, scripts, None)
         self._traced: set[tuple] = set()
         problems: list[Problem] = []
         for path in sorted(self.site_dir.rglob("*")):
@@ -392,13 +548,7 @@ class OutputScan:
                 problems.append(Problem(where, text.count("\n", 0, match.start()) + 1, "",
                                         "样式表从外部网址加载字体或图片，或含有脚本。网站不能依赖外部网络", Severity.ERROR, "网页安全"))
         if path.suffix.lower() in {".html", ".htm", ".svg", ".xhtml"}:
-            markup = None if path.suffix.lower() == ".svg" else theme_pairs(str(self.theme_dir), _ENGINE_TEMPLATES[0])
-            audit = HtmlAudit(path, self.site_dir, self.ctx, hashes, scripts, markup)
-            try:
-                audit.feed(text)
-                audit.close()
-            except Exception:  # html.parser is lenient; anything it cannot take is suspicious
-                audit.findings.append((0, "网页结构无法解析", (), ""))
+            audit = (self._svg if path.suffix.lower() == ".svg" else self._pages).audit(path, text)
             for line, message, evidence, context in audit.findings:
                 key = ("网页安全", message, line)
                 if key not in seen:
