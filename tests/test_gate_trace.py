@@ -89,7 +89,7 @@ def test_each_payload_class_in_the_school_name_is_refused_at_school_yml(kind, un
     assert not (out / SLUG).exists()  # nothing was published
     at_record = [p for p in result.problems if p.path == f"schools/{SLUG}/school.yml"]
     text = "\n".join(p.format() for p in at_record)
-    assert at_record and all(p.format().startswith(f"schools/{SLUG}/school.yml:1: name: 网页安全: ") for p in at_record), text
+    assert at_record and all(p.format().startswith(f"schools/{SLUG}/school.yml:1: 名称: 网页安全: ") for p in at_record), text
     for word in expected:
         assert word in text, (word, text)
     assert "404.html" in text  # the page is named too, as where it showed

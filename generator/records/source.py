@@ -104,6 +104,12 @@ class Document:
             path = path[:-1]
         return self.lines.get((), 1)
 
+    def path_at(self, line: int) -> Path_:
+        """The deepest field written on or above `line` (the field a line of the file belongs to,
+        e.g. a line inside a `body: |` block); () above the first field."""
+        above = [(at, path) for path, at in self.lines.items() if path and at <= line]
+        return max(above, key=lambda item: (item[0], len(item[1])))[1] if above else ()
+
 
 def decode(raw: bytes) -> str:
     """Bytes to text: UTF-8 (with or without the BOM Notepad writes); anything else is refused."""
