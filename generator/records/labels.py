@@ -1,12 +1,12 @@
-"""The Chinese names of record fields: the one table `careportal check`, the privacy gate, the
-starters and the editor's forms all read, and the way a field's place in a record is said to a
+"""The Chinese names of record fields: the one table `careportal check`, the privacy gate and the
+editor's forms all read, and the way a field's place in a record is said to a
 teacher ("开放时间第1条的开始时间", lists counted from 1) instead of the machine path
 (`hours[0].start`), which problems keep for the editor to place them on a form field.
 tests/test_field_labels.py checks that every field of every record model has a label here."""
 
 from __future__ import annotations
 
-from typing import Iterable, Union
+from collections.abc import Iterable
 
 from generator.problems import Problem, Severity
 
@@ -42,9 +42,6 @@ FIELD_LABELS = {
     "talks": "谈心（次）", "total": "总数", "updated": "更新日期", "windows": "时段",
     "by": "制定单位", "text": "全文", "rates": "各项比率", "unit": "单位（人/人次）",
 }
-
-Loc = Union[tuple, str]
-
 
 def label(name: str) -> str:
     """A field's Chinese name; a key the models do not know (a typo) is shown as written."""
