@@ -102,7 +102,7 @@ def test_an_activity_title_is_traced_to_its_file_and_line(unescaped, tmp_path):
     result, _ = build(root, tmp_path)
     assert result.status == "failed"
     traced = [p for p in result.problems if p.path == f"schools/{SLUG}/activities/2026-10-01-guoqing.yml"]
-    assert traced and {p.line for p in traced} == {1} and {p.field for p in traced} == {"title"}, \
+    assert traced and {p.line for p in traced} == {1} and {(p.field, p.place) for p in traced} == {("标题", "title")}, \
         "\n".join(p.format() for p in result.problems)
     assert any("onfocus=" in p.message for p in traced) and any("autofocus=" in p.message for p in traced)
 

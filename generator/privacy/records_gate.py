@@ -4,6 +4,7 @@ sensitive attributes in prose, recipient lists, photo consent). Findings name fi
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import hashlib
@@ -95,9 +96,11 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
         raw_seen.setdefault((hit.label, hit.masked or hit.message), set()).add(line)
         add(line, hit)
     # each value as parsed (YAML escapes decoded): rules 1–3 again, then 4–7 on prose
+    starts = sorted(set(item.doc.lines.values()))  # lines where a field or item starts
     for value_path, value in text_values(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
-        last = _value_last_line(item, raw_lines, value_path)
+        following = bisect.bisect_right(starts, item.doc.lines.get(value_path) or item.line_of(*value_path))
+        last = starts[following] - 1 if following < len(starts) else len(raw_lines)  # before the next field
         one = detect.fold(value, first)
         for hit in text_hits(one, ctx):
             if any(first - 1 <= at <= last for at in raw_seen.get((hit.label, hit.masked or hit.message), ())):
@@ -106,26 +109,16 @@ def _check_file(item: Loaded, county: County, ctx: Context) -> list[Problem]:
     return problems
 
 
-def _value_last_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
-    """The last line a value can be written on: the line before the next field starts."""
-    start = item.doc.lines.get(path) or item.line_of(*path)
-    later = [line for line in item.doc.lines.values() if line > start]
-    return (min(later) - 1) if later else len(raw_lines)
-
-
 def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Problem]:
     """Rules that look at fields, not text: photo consent (8), sensitive attributes (6)."""
     problems = []
     record = item.record
     for index, photo in enumerate(getattr(record, "photos", None) or []):
-        line = item.line_of("photos", index)
         faces = getattr(photo.faces, "value", photo.faces)
         why = photos.refusal(photo.consent, faces, records.folder)
-        if why and photo.consent and photo.faces:
-            line = item.line_of("photos", index, "consent")
         if why:
             where = ("photos", index, "consent") if photo.consent and photo.faces else ("photos", index)
-            problems.append(labels.problem(item.path, line, where, why, Severity.ERROR, "照片"))
+            problems.append(labels.problem(item.path, item.line_of(*where), where, why, Severity.ERROR, "照片"))
             continue
         try:
             photos.prepare(photos.resolve(records.folder, photo.file))
