@@ -133,3 +133,15 @@ def test_acknowledging_a_register_childs_name_never_silences_the_error(school):
     assert any(line.startswith(f"schools/{SCHOOL}/school.yml:") and "不是人名的词第1条: 台账信息: " in line
                for line in errors), lines
     assert run_cli("check", "--root", str(school.parent.parent)).returncode == 1
+
+
+def test_a_reminder_for_a_value_written_twice_is_given_on_both_lines(school):
+    room = school / "resources" / "liushou-zhijia.yml"
+    text = room.read_text(encoding="utf-8")
+    assert text.count("days: 周一至周五") == 2
+    room.write_text(text.replace("days: 周一至周五", "days: 週一至週五"), encoding="utf-8")
+    numbered = [i for i, line in enumerate(room.read_text(encoding="utf-8").splitlines(), 1) if "週一至週五" in line]
+    rel = f"schools/{SCHOOL}/resources/liushou-zhijia.yml"
+    reminders = [line for line in check(school) if "“週一至週五”已读作" in line]
+    assert [line.split(": 提醒：")[0] for line in reminders] == [
+        f"{rel}:{numbered[0]}: 开放时间第1条的星期", f"{rel}:{numbered[1]}: 开放时间第3条的星期"], reminders
