@@ -13,7 +13,10 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one place in one file. `path` is relative to the data root."""
+    """One thing wrong with one place in one file. `path` is relative to the data root; `field` is
+    the field as a teacher reads it (开放时间第1条的开始时间, see records/labels.py), `place` the
+    same field's machine path (hours[0].start), which the editor uses to show the problem beside
+    its form field (not printed)."""
 
     path: str
     line: int
@@ -21,7 +24,7 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     rule: str = ""  # privacy-gate rule name, empty for schema problems
-    place: str = ""  # the field a form shows it beside when `field` is empty (not printed)
+    place: str = ""  # machine path of the field, for forms (not printed)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

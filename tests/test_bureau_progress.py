@@ -28,8 +28,8 @@ def test_terminal_bar_shows_counts_and_time_left():
     line = out.getvalue().rsplit("\r", 1)[-1]
     assert re.search(r"\[#+\.+\] 1/4 已发布 1 失败 0 剩余约 1分30秒$", line), line
     clock.now += 30
-    progress(SchoolResult("b", "failed", [Problem("schools/b/school.yml", 3, "name", "缺少必填项")]))
-    assert "✗ b：未发布，原来的网站保持不变。schools/b/school.yml:3: name: 缺少必填项" in err.getvalue()
+    progress(SchoolResult("b", "failed", [Problem("schools/b/school.yml", 3, "名称", "缺少必填项", place="name")]))
+    assert "✗ b：未发布，原来的网站保持不变。schools/b/school.yml:3: 名称: 缺少必填项" in err.getvalue()
     line = out.getvalue().rsplit("\r", 1)[-1]
     assert "2/4 已发布 1 失败 1 剩余约 1分00秒" in line
     progress(SchoolResult("c", "unchanged"))

@@ -27,7 +27,7 @@ def test_check_reports_file_line_field_and_exits_1(data_root):
     result = run_cli("check", "--root", str(data_root))
     assert result.returncode == 1
     rel = target.relative_to(data_root).as_posix()
-    assert f"{rel}:{number}: date: “2024-13-01” 不是有效日期，应写成 2024-06-01 或 2024-06" in result.stderr
+    assert f"{rel}:{number}: 日期: “2024-13-01” 不是有效日期，应写成 2024-06-01 或 2024-06" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 

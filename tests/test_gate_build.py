@@ -120,7 +120,7 @@ def test_a_leaking_school_is_not_published_and_the_others_are(county):
                      "--school", SCHOOL, "--school", OTHER)
     assert result.returncode == 1
     rel = f"schools/{SCHOOL}/activities/2026-03-09-jiafang.yml:{gd.ACTIVITY_BODY_LINE}"
-    assert f"{rel}: 台账信息: " in result.stderr and f"{rel}: 身份证号: " in result.stderr
+    assert f"{rel}: 正文: 台账信息: " in result.stderr and f"{rel}: 正文: 身份证号: " in result.stderr
     assert _snapshot(out / SCHOOL) == before  # the previous site, byte for byte
     assert not (out / SCHOOL / "news" / "2026-03-09-jiafang.html").exists()
     assert "三月主题班会" in (out / OTHER / "news" / "2026-03-09-banhui.html").read_text(encoding="utf-8")
@@ -131,6 +131,7 @@ def test_a_leaking_school_is_not_published_and_the_others_are(county):
     labels = {f["label"] for f in schools[SCHOOL]["findings"]}
     assert {"台账信息", "身份证号"} <= labels
     assert {f["rule"] for f in schools[SCHOOL]["findings"] if f["label"] in {"台账信息", "身份证号"}} == {1, 2}
+    assert {f["field"] for f in schools[SCHOOL]["findings"] if f["label"] in {"台账信息", "身份证号"}} == {"正文"}
     for secret in (number, ROWS[3]["姓名"], ROWS[3]["姓名"][1:]):
         assert secret not in report_text and secret not in result.stdout + result.stderr
     assert f"{number[:4]}**********{number[-4:]}" in report_text

@@ -32,7 +32,7 @@ def _with_line(path: Path, key: str, value: str) -> int:
 def test_check_and_build_both_refuse_an_email_in_bureau_yml_at_its_line(key, tmp_path):
     root = copy_demo(tmp_path / "root", [SCHOOL])
     line = _with_line(root / "content" / "bureau.yml", key, "青溪县教育局基础教育股，来信请寄 qxjyj_jcjy@163.com")
-    where = f"content/bureau.yml:{line}: 电子邮箱:"
+    where = f"content/bureau.yml:{line}: { {'intro': '简介', 'address': '地址'}[key]}: 电子邮箱:"  # the field, in Chinese
 
     check = run_cli("check", "--root", str(root))
     assert check.returncode == 1, check.stdout + check.stderr

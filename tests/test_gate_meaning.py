@@ -170,30 +170,32 @@ def refused(tmp_path_factory):
     return root, files, result
 
 
-def _found(refused, key: str, needle: str, label: str) -> str:
+def _found(refused, key: str, needle: str, label: str, field: str = "") -> str:
+    """The message at `file:line: field: rule:` (a file name has neither line nor field)."""
     root, files, result = refused
     path = files[key]
     rel = path.relative_to(root).as_posix()
-    where = f"{rel}:{_line(path, needle)}" if needle else rel  # a file name has no line
+    where = f"{rel}:{_line(path, needle)}" if needle else rel
+    where += f": {field}" if field else ""
     match = re.search(rf"^{re.escape(where)}: {label}: (.*)$", result.stderr, re.M)
     assert match, f"{where}: {label} not in\n{result.stderr}"
     return match.group(1)
 
 
 def test_consent_that_consents_to_nothing_is_refused(refused):
-    assert "等于没有监护人同意" in _found(refused, "consent", 'consent: "无"', "照片")
-    assert "找不到" in _found(refused, "consent", 'consent: "TY-99"', "照片")
-    assert "过期" in _found(refused, "consent", 'consent: "TY-02"', "照片")
-    assert "不包括在学校网站上公开" in _found(refused, "consent", 'consent: "TY-03"', "照片")
+    assert "等于没有监护人同意" in _found(refused, "consent", 'consent: "无"', "照片", "照片第1条的监护人同意书编号")
+    assert "找不到" in _found(refused, "consent", 'consent: "TY-99"', "照片", "照片第2条的监护人同意书编号")
+    assert "过期" in _found(refused, "consent", 'consent: "TY-02"', "照片", "照片第3条的监护人同意书编号")
+    assert "不包括在学校网站上公开" in _found(refused, "consent", 'consent: "TY-03"', "照片", "照片第4条的监护人同意书编号")
     root, files, result = refused
     rel = files["consent"].relative_to(root).as_posix()
     assert not re.search(rf"^{re.escape(rel)}:{_line(files['consent'], 'TY-01')}: ", result.stderr, re.M)
 
 
 def test_personal_lines_in_contacts_are_refused_with_what_to_write(refused):
-    assert "指向一个人" in _found(refused, "school", "role: 王校长", "电话号码")
-    assert "kind: 值班手机" in _found(refused, "school", '"13907990088"', "电话号码")
-    assert "指向一个人" in _found(refused, "resource", "role: 家长志愿者", "电话号码")
+    assert "指向一个人" in _found(refused, "school", "role: 王校长", "电话号码", "联系电话第1条的岗位")
+    assert "kind: 值班手机" in _found(refused, "school", '"13907990088"', "电话号码", "联系电话第3条的电话")
+    assert "指向一个人" in _found(refused, "resource", "role: 家长志愿者", "电话号码", "联系方式的岗位")
     root, files, result = refused
     assert "13907990077" not in result.stderr and "139****0077" not in result.stderr  # a declared duty mobile passes
     assert "李红梅" not in result.stderr
@@ -206,14 +208,14 @@ def test_a_neighbouring_schools_registered_line_is_allowed(refused):
 
 
 def test_sensitive_rows_carrying_a_grade_are_refused(refused):
-    assert "低年级" in _found(refused, "summary", "低年级单亲", "敏感信息")
-    assert _found(refused, "summary", "六年級心理輔導", "敏感信息")
+    assert "低年级" in _found(refused, "summary", "低年级单亲", "敏感信息", "敏感情况（只写全校合计）第1条的情况")
+    assert _found(refused, "summary", "六年級心理輔導", "敏感信息", "敏感情况（只写全校合计）第2条的情况")
 
 
 def test_check_reads_file_names_and_markdown_escapes_like_the_build(refused):
     message = _found(refused, "pinyin", "", "台账信息")
     assert message.startswith("文件名里") and "gu*****" in message
-    assert "138****0066" in _found(refused, "escape", "有事请打", "电话号码")
+    assert "138****0066" in _found(refused, "escape", "有事请打", "电话号码", "正文")
 
 
 def test_check_passing_means_build_publishes_the_corpus_allow_sentences(tmp_path):

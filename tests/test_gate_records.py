@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import REPO, copy_demo, run_cli
 
@@ -79,14 +80,15 @@ def leaky(tmp_path_factory):
     return root, files, result, child, guardian
 
 
-def _expect(leaky, key: str, needle: str, label: str, stream: str = "stderr") -> str:
+def _expect(leaky, key: str, needle: str, field: str, label: str, stream: str = "stderr") -> str:
+    """The message at `file:line: field: rule:`, the field named in Chinese as check prints it."""
     root, files, result, *_ = leaky
     path = files[key]
     rel = path.relative_to(root).as_posix()
     line = _line(path, needle)
     output = getattr(result, stream)
-    match = re.search(rf"^{re.escape(rel)}:{line}: {label}: (.*)$", output, re.M)
-    assert match, f"{rel}:{line}: {label} not in\n{output}"
+    match = re.search(rf"^{re.escape(rel)}:{line}: {re.escape(field)}: {label}: (.*)$", output, re.M)
+    assert match, f"{rel}:{line}: {field}: {label} not in\n{output}"
     return match.group(1)
 
 
@@ -99,54 +101,56 @@ def test_check_exits_1_and_other_schools_are_not_blamed(leaky):
 
 
 def test_id_split_by_spaces_in_a_news_body(leaky):
-    message = _expect(leaky, "id", "请家长核对证件号", "身份证号")
+    message = _expect(leaky, "id", "请家长核对证件号", "正文", "身份证号")
     assert f"{ID[:4]}**********{ID[-4:]}" in message
 
 
 def test_phone_in_full_width_digits_in_a_resource_rule(leaky):
-    message = _expect(leaky, "resource", "借书有问题请找管理员", "电话号码")
+    rules = yaml.safe_load(leaky[1]["resource"].read_text(encoding="utf-8"))["rules"]
+    index = next(i for i, rule in enumerate(rules, 1) if "借书有问题" in rule)  # counted from 1, as printed
+    message = _expect(leaky, "resource", "借书有问题请找管理员", f"制度第{index}条", "电话号码")
     assert "138****8000" in message
 
 
 def test_register_name_in_a_photo_caption(leaky):
     child = leaky[3]
-    message = _expect(leaky, "caption", "caption:", "台账信息")
+    message = _expect(leaky, "caption", "caption:", "照片第1条的照片说明", "台账信息")
     assert f"{child[0]}**" in message
 
 
 def test_guardian_name_and_phone_from_the_register(leaky):
-    _expect(leaky, "guardian", "感谢", "台账信息")
+    _expect(leaky, "guardian", "感谢", "正文", "台账信息")
     root, files, result, *_ = leaky
     rel = files["guardian"].relative_to(root).as_posix()
-    assert len(re.findall(rf"^{re.escape(rel)}:\d+: 台账信息: ", result.stderr, re.M)) >= 2
+    assert len(re.findall(rf"^{re.escape(rel)}:\d+: 正文: 台账信息: ", result.stderr, re.M)) >= 2
 
 
 def test_photo_without_consent_is_refused(leaky):
-    message = _expect(leaky, "consent", "- file: banhui-2.jpg", "照片")
+    message = _expect(leaky, "consent", "- file: banhui-2.jpg", "照片第1条", "照片")
     assert "consent" in message and "faces" in message
 
 
 def test_small_count_with_grade_and_counselling(leaky):
-    _expect(leaky, "prose", "二年级有3名", "敏感信息")
+    _expect(leaky, "prose", "二年级有3名", "正文", "敏感信息")
 
 
 def test_recipient_list(leaky):
-    _expect(leaky, "list", "受助学生名单", "受助名单")
+    _expect(leaky, "list", "受助学生名单", "正文", "受助名单")
 
 
 def test_person_name_outside_staff_is_a_warning_with_file_and_line(leaky):
-    message = _expect(leaky, "name", "张小明在比赛", "人名", stream="stdout")
+    message = _expect(leaky, "name", "张小明在比赛", "正文", "人名", stream="stdout")
     assert message.startswith("提醒：") and "张**" in message
 
 
 def test_email_bank_card_and_yaml_escaped_phone(leaky):
-    _expect(leaky, "mail", "照片请发到", "电子邮箱")
-    _expect(leaky, "mail", "照片请发到", "银行卡号")
-    _expect(leaky, "escape", "summary:", "电话号码")
+    _expect(leaky, "mail", "照片请发到", "正文", "电子邮箱")
+    _expect(leaky, "mail", "照片请发到", "正文", "银行卡号")
+    _expect(leaky, "escape", "summary:", "摘要", "电话号码")
 
 
 def test_sensitive_attribute_crossed_with_grade(leaky):
-    _expect(leaky, "summary", "三年级心理辅导", "敏感信息")
+    _expect(leaky, "summary", "三年级心理辅导", "敏感情况（只写全校合计）第1条的情况", "敏感信息")
 
 
 def test_no_value_is_ever_printed_in_full(leaky):
@@ -174,7 +178,7 @@ def test_register_in_gbk_csv_with_a_title_row_feeds_the_deny_list(data_root):
     gd.write_activity(school, "2026-03-02-ceshi", body=f"{rows[5]['姓名'][1:]}的作文获奖。")
     result = run_cli("check", "--root", str(data_root))
     assert result.returncode == 1
-    assert re.search(rf"^schools/{SCHOOL}/activities/2026-03-02-ceshi.yml:{gd.ACTIVITY_BODY_LINE}: 台账信息: ",
+    assert re.search(rf"^schools/{SCHOOL}/activities/2026-03-02-ceshi.yml:{gd.ACTIVITY_BODY_LINE}: 正文: 台账信息: ",
                      result.stderr, re.M), result.stderr
 
 

@@ -89,7 +89,7 @@ def test_each_payload_class_in_the_school_name_is_refused_at_school_yml(kind, un
     assert not (out / SLUG).exists()  # nothing was published
     at_record = [p for p in result.problems if p.path == f"schools/{SLUG}/school.yml"]
     text = "\n".join(p.format() for p in at_record)
-    assert at_record and all(p.format().startswith(f"schools/{SLUG}/school.yml:1: name: 网页安全: ") for p in at_record), text
+    assert at_record and all(p.format().startswith(f"schools/{SLUG}/school.yml:1: 名称: 网页安全: ") for p in at_record), text
     for word in expected:
         assert word in text, (word, text)
     assert "404.html" in text  # the page is named too, as where it showed
@@ -102,7 +102,7 @@ def test_an_activity_title_is_traced_to_its_file_and_line(unescaped, tmp_path):
     result, _ = build(root, tmp_path)
     assert result.status == "failed"
     traced = [p for p in result.problems if p.path == f"schools/{SLUG}/activities/2026-10-01-guoqing.yml"]
-    assert traced and {p.line for p in traced} == {1} and {p.field for p in traced} == {"title"}, \
+    assert traced and {p.line for p in traced} == {1} and {(p.field, p.place) for p in traced} == {("标题", "title")}, \
         "\n".join(p.format() for p in result.problems)
     assert any("onfocus=" in p.message for p in traced) and any("autofocus=" in p.message for p in traced)
 

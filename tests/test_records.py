@@ -174,48 +174,48 @@ def problems_of(root: Path, rel: str, text: str, model) -> list[str]:
     ("rel", "model", "text", "expected"),
     [
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("2026-06-12", "2024-13-01"),
-         "schools/test/activities/x.yml:3: date: “2024-13-01” 不是有效日期，应写成 2024-06-01 或 2024-06"),
+         "schools/test/activities/x.yml:3: 日期: “2024-13-01” 不是有效日期，应写成 2024-06-01 或 2024-06"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("title:", "titel:"),
          "schools/test/activities/x.yml:2: titel: 不认识的字段“titel”，是不是想写“title”？"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("kind: 安全教育讲座", "kind: 讲座"),
-         "schools/test/activities/x.yml:5: kind: “讲座” 不是可选的值，请从这些里选一个：主题班会、安全教育讲座、家访、亲情通话、两地书、"
+         "schools/test/activities/x.yml:5: 类型: “讲座” 不是可选的值，请从这些里选一个：主题班会、安全教育讲座、家访、亲情通话、两地书、"
          "文体活动、节日活动、心理健康、家长会、志愿服务、捐赠资助、健康体检、其他"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace('"14:30"', "下午2点半"),
-         "schools/test/activities/x.yml:4: time: “下午2点半” 请改成 24 小时制的“时:分”，例如“下午2点半”写成 14:30，“上午8点”写成 08:00"),
+         "schools/test/activities/x.yml:4: 时间: “下午2点半” 请改成 24 小时制的“时:分”，例如“下午2点半”写成 14:30，“上午8点”写成 08:00"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("2025-2026-2", "2025-2027-2"),
-         "schools/test/activities/x.yml:6: term: “2025-2027-2” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）"),
+         "schools/test/activities/x.yml:6: 学期: “2025-2027-2” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("约300", "好几百人"),
-         "schools/test/activities/x.yml:7: participants: “好几百人” 看不懂，应写成 40、约40、40多、40余、42名同学 或 300余人次"),
+         "schools/test/activities/x.yml:7: 参加人数: “好几百人” 看不懂，应写成 40、约40、40多、40余、42名同学 或 300余人次"),
         ("schools/test/activities/x.yml", models.Activity, ACTIVITY.replace("summary: 暑假前的防溺水教育。\n", ""),
-         "schools/test/activities/x.yml:2: summary: 缺少必填项“summary”（摘要），请补上"),
+         "schools/test/activities/x.yml:2: 摘要: 缺少必填项“summary”（摘要），请补上"),
         ("schools/test/policies/x.yml", models.Policy, POLICY.replace("per: 月", "per: 每季度"),
-         "schools/test/policies/x.yml:8: cadence.per: “每季度” 不是可选的值，请从这些里选一个：天、周、两周、月、学期、半年、年"),
+         "schools/test/policies/x.yml:8: 频次的周期: “每季度” 不是可选的值，请从这些里选一个：天、周、两周、月、学期、半年、年"),
         ("schools/test/policies/x.yml", models.Policy, POLICY.replace("count: 1", "count: 一二"),
-         "schools/test/policies/x.yml:7: cadence.count: “一二” 看不懂这个数，请用阿拉伯数字，例如 30"),
+         "schools/test/policies/x.yml:7: 频次的数量: “一二” 看不懂这个数，请用阿拉伯数字，例如 30"),
         ("schools/test/resources/x.yml", models.Resource, RESOURCE.replace("周一、周三、周五", "星期八"),
-         "schools/test/resources/x.yml:6: hours[0].days: “星期八” 不是有效的星期，应写成“周一至周五”或“周一、周三”"),
+         "schools/test/resources/x.yml:6: 开放时间第1条的星期: “星期八” 不是有效的星期，应写成“周一至周五”或“周一、周三”"),
         ("schools/test/resources/x.yml", models.Resource, RESOURCE.replace("quantity: 4", "quantity: 四五台"),
-         "schools/test/resources/x.yml:11: equipment[0].quantity: “四五台” 看不懂这个数，请用阿拉伯数字，例如 30"),
+         "schools/test/resources/x.yml:11: 设备第1条的数量: “四五台” 看不懂这个数，请用阿拉伯数字，例如 30"),
         ("schools/test/resources/x.yml", models.Resource, RESOURCE.replace("模式一", "模式三"),
-         "schools/test/resources/x.yml:4: tier: “模式三” 不是可选的值，请从这些里选一个：模式一、模式二"),
+         "schools/test/resources/x.yml:4: 模式: “模式三” 不是可选的值，请从这些里选一个：模式一、模式二"),
         ("schools/test/summaries/x.yml", models.TermSummary, SUMMARY.replace("total: 300", "total: 三百多"),
-         "schools/test/summaries/x.yml:4: left_behind.total: “三百多” 看不懂这个数，请用阿拉伯数字，例如 30"),
+         "schools/test/summaries/x.yml:4: 留守儿童人数的总数: “三百多” 看不懂这个数，请用阿拉伯数字，例如 30"),
         ("schools/test/summaries/x.yml", models.TermSummary, SUMMARY.replace("retention: \"99.5\"", "retention: 120"),
-         "schools/test/summaries/x.yml:15: rates.retention: “120” 太大了，不能大于 100"),
+         "schools/test/summaries/x.yml:15: 各项比率的巩固率（%）: “120” 太大了，不能大于 100"),
         ("schools/test/school.yml", models.School, SCHOOL.replace("kind: 中心小学", "kind: 完全小学"),
-         "schools/test/school.yml:2: kind: “完全小学” 不是可选的值，请从这些里选一个：小学、中心小学、初中、九年一贯制、中心学校、幼儿园"),
+         "schools/test/school.yml:2: 类型: “完全小学” 不是可选的值，请从这些里选一个：小学、中心小学、初中、九年一贯制、中心学校、幼儿园"),
         ("schools/test/school.yml", models.School, SCHOOL.replace('"0599-6000001"', "打这个电话"),
-         "schools/test/school.yml:8: family_phone.number: “打这个电话” 不是有效的电话号码，应写成 0551-12345678 或 12355 这样的形式"),
+         "schools/test/school.yml:8: 亲情电话的号码: “打这个电话” 不是有效的电话号码，应写成 0551-12345678 或 12355 这样的形式"),
         ("schools/test/school.yml", models.School, SCHOOL.replace("boarding: 是", "boarding: 也许"),
-         "schools/test/school.yml:4: boarding: “也许” 应写成“是”或“否”"),
+         "schools/test/school.yml:4: 是否寄宿: “也许” 应写成“是”或“否”"),
         ("schools/test/letters/x.yml", models.Letter, LETTER.replace("临时监护人]", "爷爷奶奶]"),
-         "schools/test/letters/x.yml:4: audience[1]: “爷爷奶奶” 不是可选的值，请从这些里选一个：外出务工家长、临时监护人、全体家长、学生、社会各界"),
+         "schools/test/letters/x.yml:4: 写给谁第2条: “爷爷奶奶” 不是可选的值，请从这些里选一个：外出务工家长、临时监护人、全体家长、学生、社会各界"),
         ("schools/test/letters/x.yml", models.Letter, LETTER.replace("signed: 测试镇中心小学\n", ""),
-         "schools/test/letters/x.yml:2: signed: 缺少必填项“signed”（落款），请补上"),
+         "schools/test/letters/x.yml:2: 落款: 缺少必填项“signed”（落款），请补上"),
         ("schools/test/letters/x.yml", models.Letter, LETTER.replace("2026-09-01", "9月1日"),
-         "schools/test/letters/x.yml:3: date: “9月1日” 缺少年份。日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"),
+         "schools/test/letters/x.yml:3: 日期: “9月1日” 缺少年份。日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"),
         ("content/bureau.yml", models.Bureau, BUREAU.replace("default_term: 2025-2026-1", "default_term: 2025年秋"),
-         "content/bureau.yml:6: default_term: “2025年秋” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）"),
+         "content/bureau.yml:6: 当前学期: “2025年秋” 不是有效学期，应写成 2024-2025-1（2024—2025学年第一学期）或 2024-2025-2（第二学期）"),
     ],
 )
 def test_mistakes_name_file_line_field(root, rel, model, text, expected):
@@ -228,7 +228,7 @@ def test_a_letter_too_long_for_one_printed_page_is_a_warning(root):
     school = load_county(root).schools[0]
     assert school.ok and school.letters  # published all the same
     assert [p.format() for p in school.problems] == [
-        "schools/test/letters/2026-09-01-chang.yml:6: body: 提醒：这封信的正文和“请您做到”共 642 字，打印出来可能超过一张 A4 纸"
+        "schools/test/letters/2026-09-01-chang.yml:6: 正文: 提醒：这封信的正文和“请您做到”共 642 字，打印出来可能超过一张 A4 纸"
         "（网上看不受影响）。想印在一张纸上，请删到 600 字以内"]
 
 
@@ -266,16 +266,16 @@ def test_cross_field_checks_point_at_lines(root):
     write(root, "schools/test/summaries/2025-2026-2.yml", SUMMARY)
     school = load_county(root).schools[0]
     lines = [p.format() for p in school.problems]
-    assert ("schools/test/summaries/2025-2026-1.yml:5: left_behind: 父母双方外出（120）加单方外出（100）应等于留守儿童总数（300）"
+    assert ("schools/test/summaries/2025-2026-1.yml:5: 留守儿童人数的父母双方外出: 父母双方外出（120）加单方外出（100）应等于留守儿童总数（300）"
             in lines)
-    assert ("schools/test/summaries/2025-2026-2.yml:1: term: 文件名应与学期一致：学期是 2025-2026-1，文件应命名为 2025-2026-1.yml"
+    assert ("schools/test/summaries/2025-2026-2.yml:1: 学期: 文件名应与学期一致：学期是 2025-2026-1，文件应命名为 2025-2026-1.yml"
             in lines)
 
 
 def test_staff_name_must_be_allowed(root):
     write(root, "schools/test/school.yml", SCHOOL.replace("staff_names: [林晓东]", "staff_names: []"))
     lines = [p.format() for p in load_county(root).schools[0].problems]
-    assert any(line.startswith("schools/test/school.yml:20: leading_group.members[0].name: “林晓东”不在 staff_names")
+    assert any(line.startswith("schools/test/school.yml:20: 领导小组的成员第1条的名称: “林晓东”不在 staff_names")
                for line in lines), lines
 
 

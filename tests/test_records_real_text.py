@@ -109,10 +109,10 @@ def test_a_term_fixes_the_year_of_a_month(term, month, year):
 def test_a_date_range_is_split_into_date_and_end_date(tmp_path, written, start, end, reminder):
     item, problems = load(tmp_path, ACTIVITY.replace("2026-10-03", written), models.Activity)
     if start is None:
-        assert item is None and problems[0].startswith("x.yml:2: date: ")
+        assert item is None and problems[0].startswith("x.yml:2: 日期: ")
         return
     assert (item.record.date, item.record.end_date) == (models.PartialDate(*start), models.PartialDate(*end))
-    assert len(problems) == 1 and problems[0].startswith("x.yml:2: date: 提醒：") and reminder in problems[0]
+    assert len(problems) == 1 and problems[0].startswith("x.yml:2: 日期: 提醒：") and reminder in problems[0]
 
 
 @pytest.mark.parametrize("written, stored, reminder", [
@@ -127,7 +127,7 @@ def test_dates_teachers_write(tmp_path, written, stored, reminder):
     item, problems = load(tmp_path, ACTIVITY.replace("2026-10-03", written), models.Activity)
     assert item is not None, problems
     assert item.record.date == stored
-    assert len(problems) == 1 and problems[0].startswith("x.yml:2: date: 提醒：") and reminder in problems[0], problems
+    assert len(problems) == 1 and problems[0].startswith("x.yml:2: 日期: 提醒：") and reminder in problems[0], problems
 
 
 @pytest.mark.parametrize("written, count, qualifier, unit, group", [
@@ -144,17 +144,17 @@ def test_participants_as_written(tmp_path, written, count, qualifier, unit, grou
     if written in {"约40", "300余人次"}:
         assert problems == []
     else:
-        assert len(problems) == 1 and problems[0].startswith(f"x.yml:6: participants: 提醒：“{written}”已读作")
+        assert len(problems) == 1 and problems[0].startswith(f"x.yml:6: 参加人数: 提醒：“{written}”已读作")
 
 
 @pytest.mark.parametrize("per, count, stored, reminders", [
-    ("每两周", "1", (models.CadencePer.TWO_WEEKS, 1, None), ["8: cadence.per: 提醒：“每两周”已读作“每两周”；标准写法：per: 两周（句子里会自动加“每”）"]),
-    ("每个月", "两次", (models.CadencePer.MONTH, 2, None), ["7: cadence.count: 提醒：“两次”已读作 2；标准写法是只写阿拉伯数字：2",
-                                                          "8: cadence.per: 提醒：“每个月”已读作“每月”；标准写法：per: 月（句子里会自动加“每”）"]),
-    ("学期", "一至两次", (models.CadencePer.SEMESTER, 1, 2), ["7: cadence.count: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2"]),
+    ("每两周", "1", (models.CadencePer.TWO_WEEKS, 1, None), ["8: 频次的周期: 提醒：“每两周”已读作“每两周”；标准写法：per: 两周（句子里会自动加“每”）"]),
+    ("每个月", "两次", (models.CadencePer.MONTH, 2, None), ["7: 频次的数量: 提醒：“两次”已读作 2；标准写法是只写阿拉伯数字：2",
+                                                          "8: 频次的周期: 提醒：“每个月”已读作“每月”；标准写法：per: 月（句子里会自动加“每”）"]),
+    ("学期", "一至两次", (models.CadencePer.SEMESTER, 1, 2), ["7: 频次的数量: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2"]),
     ("学期", "1-2", (models.CadencePer.SEMESTER, 1, 2), []),
-    ("星期", "十二次", (models.CadencePer.WEEK, 12, None), ["7: cadence.count: 提醒：“十二次”已读作 12；标准写法是只写阿拉伯数字：12",
-                                                         "8: cadence.per: 提醒：“星期”已读作“每周”；标准写法：per: 周（句子里会自动加“每”）"]),
+    ("星期", "十二次", (models.CadencePer.WEEK, 12, None), ["7: 频次的数量: 提醒：“十二次”已读作 12；标准写法是只写阿拉伯数字：12",
+                                                         "8: 频次的周期: 提醒：“星期”已读作“每周”；标准写法：per: 周（句子里会自动加“每”）"]),
 ])
 def test_cadences_as_written(tmp_path, per, count, stored, reminders):
     item, problems = load(tmp_path, POLICY.replace("count: 1", f"count: {count}").replace("per: 月", f"per: {per}"), models.Policy)
@@ -249,7 +249,7 @@ def test_a_share_becomes_a_count_against_the_students(tmp_path):
     item, problems = load(tmp_path, SUMMARY.replace("total: 3414", "share: 79%"), models.TermSummary)
     lb = item.record.left_behind
     assert (lb.total, lb.share, lb.derived) == (3414, 79.0, True)
-    assert problems == ["x.yml:4: left_behind.share: 提醒：留守儿童占79%，按在校学生总数4322人折算为3414人（四舍五入），"
+    assert problems == ["x.yml:4: 留守儿童人数的比例: 提醒：留守儿童占79%，按在校学生总数4322人折算为3414人（四舍五入），"
                         "网站上显示“3414人（占79%）”；知道确切人数时请直接写 total: 3414"]
     written, _ = load(tmp_path, SUMMARY, models.TermSummary, "y.yml")
     assert (written.record.left_behind.total, written.record.left_behind.derived) == (3414, False)
@@ -283,9 +283,9 @@ def test_traditional_choices_and_weekdays_fold_to_simplified(tmp_path):
     assert r.kind is models.ResourceKind.CARE_HOME
     assert [[d.value for d in h.days] for h in r.hours] == [["周一", "周二", "周三", "周四", "周五"], ["周六", "周日"]]
     assert problems == [
-        "x.yml:1: kind: 提醒：“留守兒童之家”已读作“留守儿童之家”；标准写法：留守儿童之家",
-        "x.yml:5: hours[0].days: 提醒：“週一至週五”已读作“周一至周五”（简体）；标准写法：周一至周五",
-        "x.yml:7: hours[1].days[0]: 提醒：“週六”已读作“周六”（简体）；标准写法：周六",
+        "x.yml:1: 类型: 提醒：“留守兒童之家”已读作“留守儿童之家”；标准写法：留守儿童之家",
+        "x.yml:5: 开放时间第1条的星期: 提醒：“週一至週五”已读作“周一至周五”（简体）；标准写法：周一至周五",
+        "x.yml:7: 开放时间第2条的星期第1条: 提醒：“週六”已读作“周六”（简体）；标准写法：周六",
     ]
 
 
@@ -301,25 +301,25 @@ def test_simplified_pages_convert_only_traditional_runs():
 
 
 @pytest.mark.parametrize("model, base, old, new, expected", [
-    (models.Letter, None, None, None, "x.yml:2: date: “9月1日” 缺少年份。日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"),
+    (models.Letter, None, None, None, "x.yml:2: 日期: “9月1日” 缺少年份。日期写成 2024-06-01 或 2024年6月1日；只知道月份时写 2024-06"),
     (models.Activity, ACTIVITY, "2026-10-03", "4月20日",
-     "x.yml:2: date: “4月20日” 不在2026—2027学年第一学期内（这个学期是2026年8月至2027年2月），请写上年份，例如 2027年4月20日"),
+     "x.yml:2: 日期: “4月20日” 不在2026—2027学年第一学期内（这个学期是2026年8月至2027年2月），请写上年份，例如 2027年4月20日"),
     (models.Activity, ACTIVITY, "2026-10-03", "清明节",
-     "x.yml:2: date: “清明节” 不在2026—2027学年第一学期内，请写上年份，例如 2027年清明节，或直接写日期 2027-04-05"),
-    (models.Activity, ACTIVITY, "2026-10-03", "2026年教师节前后", "x.yml:2: date: “2026年教师节前后” 不是有效日期。"),
+     "x.yml:2: 日期: “清明节” 不在2026—2027学年第一学期内，请写上年份，例如 2027年清明节，或直接写日期 2027-04-05"),
+    (models.Activity, ACTIVITY, "2026-10-03", "2026年教师节前后", "x.yml:2: 日期: “2026年教师节前后” 不是有效日期。"),
     (models.Activity, ACTIVITY, "participants", None, None),
     (models.Policy, POLICY, "per: 月", "per: 经常",
-     "x.yml:8: cadence.per: “经常”不是周期：写了次数 count 时，per 写 天、周、两周、月、学期、半年 或 年；说不出次数时删掉 count，改写 frequency: 经常"),
-    (models.Policy, POLICY, "count: 1", "count: 好几次", "x.yml:7: cadence.count: “好几次” 不是整数，应写成数字，例如 30"),
+     "x.yml:8: 频次的周期: “经常”不是周期：写了次数 count 时，per 写 天、周、两周、月、学期、半年 或 年；说不出次数时删掉 count，改写 frequency: 经常"),
+    (models.Policy, POLICY, "count: 1", "count: 好几次", "x.yml:7: 频次的次数: “好几次” 不是整数，应写成数字，例如 30"),
     (models.TermSummary, SUMMARY, "total: 3414", "total: 大约八成",
-     "x.yml:4: left_behind.total: “大约八成” 看不懂这个数，请用阿拉伯数字，例如 30"),
+     "x.yml:4: 留守儿童人数的总数: “大约八成” 看不懂这个数，请用阿拉伯数字，例如 30"),
 ])
 def test_still_refused_with_what_to_write(tmp_path, model, base, old, new, expected):
     if model is models.Letter:
         text = "title: 致家长的一封信\ndate: 9月1日\naudience: [全体家长]\nbody: 正文。\nsigned: 示例小学\n"
     elif new is None:
         text = ACTIVITY.replace("2026-10-03", "2026-10-01") + "end_date: 2027-03-01\n"
-        expected = "x.yml:6: end_date: 活动从 2026-10-01 到 2027-03-01，超过 92 天，请检查日期；长期开展的工作请写成关爱项目（programmes）"
+        expected = "x.yml:6: 结束日期: 活动从 2026-10-01 到 2027-03-01，超过 92 天，请检查日期；长期开展的工作请写成关爱项目（programmes）"
         root = tmp_path / "root"
         (root / "schools" / "s" / "activities").mkdir(parents=True)
         shutil.copyfile(Path(__file__).parent / "fixtures" / "hostile" / "school" / "minimal.yml", root / "schools" / "s" / "school.yml")
@@ -339,7 +339,7 @@ def test_a_programme_part_must_exist(tmp_path):
     path = root / "schools" / "qingxi-zhongxin" / "activities" / "2026-09-24-zhongqiu-qinqing.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("programme_part: 2", "programme_part: 第十二条"), encoding="utf-8")
     problems = [p.format() for p in load_county(root).schools[0].problems if p.severity is Severity.ERROR]
-    assert problems == ["schools/qingxi-zhongxin/activities/2026-09-24-zhongqiu-qinqing.yml:9: programme_part: "
+    assert problems == ["schools/qingxi-zhongxin/activities/2026-09-24-zhongqiu-qinqing.yml:9: 完成项目的第几条: "
                         "“第十二条”不是“九个一”里的一条：它共有 9 条，请写 1 到 9 之间的数字，例如 programme_part: 1（建立一个留守儿童之家）"]
 
 
@@ -370,13 +370,13 @@ def test_the_seed_phrasing_checks_with_reminders_only(real_text):
     assert "检查通过" in output and "问题" not in output
     lines = output.splitlines()
     for expected in (
-        "schools/wanzhi-erxiao/activities/2026-12-31-geshou-dasai.yml:2: date: 提醒：“12月31日”按学期2026-2027-1读作 2026年12月31日；标准写法：2026-12-31",
-        "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:2: date: 提醒：“10月1日—7日”已读作 2026年10月1日至7日；标准写法：date: 2026-10-01 和 end_date: 2026-10-07",
-        "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:3: kind: 提醒：“家訪”已读作“家访”；标准写法：家访",
-        "schools/wanzhi-erxiao/policies/anquan-fazhi.yml:7: cadence.count: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2",
-        "schools/wanzhi-erxiao/resources/liushou-zhijia.yml:13: equipment[1].quantity: 提醒：“若干”已读作“数量未写明”，网站上显示“若干”；知道数量时请写数字，例如 quantity: 20",
-        "schools/wanzhi-erxiao/summaries/2025-2026-1.yml:4: left_behind.total: 提醒：留守儿童占79%，按在校学生总数4322人折算为3414人（四舍五入），网站上显示“3414人（占79%）”；知道确切人数时请直接写 total: 3414",
-        "content/resources/wanzhi-funv-huodongshi.yml:8: hours[0].start: 提醒：“中午”已读作开放时段“中午”（没有具体钟点）；标准写法：period: 中午，知道钟点时再写 start 和 end",
+        "schools/wanzhi-erxiao/activities/2026-12-31-geshou-dasai.yml:2: 日期: 提醒：“12月31日”按学期2026-2027-1读作 2026年12月31日；标准写法：2026-12-31",
+        "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:2: 日期: 提醒：“10月1日—7日”已读作 2026年10月1日至7日；标准写法：date: 2026-10-01 和 end_date: 2026-10-07",
+        "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:3: 类型: 提醒：“家訪”已读作“家访”；标准写法：家访",
+        "schools/wanzhi-erxiao/policies/anquan-fazhi.yml:7: 频次的数量: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2",
+        "schools/wanzhi-erxiao/resources/liushou-zhijia.yml:13: 设备第2条的数量: 提醒：“若干”已读作“数量未写明”，网站上显示“若干”；知道数量时请写数字，例如 quantity: 20",
+        "schools/wanzhi-erxiao/summaries/2025-2026-1.yml:4: 留守儿童人数的总数: 提醒：留守儿童占79%，按在校学生总数4322人折算为3414人（四舍五入），网站上显示“3414人（占79%）”；知道确切人数时请直接写 total: 3414",
+        "content/resources/wanzhi-funv-huodongshi.yml:8: 开放时间第1条的开始时间: 提醒：“中午”已读作开放时段“中午”（没有具体钟点）；标准写法：period: 中午，知道钟点时再写 start 和 end",
     ):
         assert expected in lines
 
@@ -537,6 +537,6 @@ def test_a_programme_part_needs_a_programme_record(tmp_path):
     path = root / "schools" / "qingxi-zhongxin" / "activities" / "2026-09-24-zhongqiu-qinqing.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("programme: 九个一", "programme: 十个一"), encoding="utf-8")
     problems = [p.format() for p in load_county(root).schools[0].problems if p.severity is Severity.ERROR]
-    assert problems == ["schools/qingxi-zhongxin/activities/2026-09-24-zhongqiu-qinqing.yml:8: programme: "
+    assert problems == ["schools/qingxi-zhongxin/activities/2026-09-24-zhongqiu-qinqing.yml:8: 所属项目: "
                         "没有名为“十个一”的项目记录，所以对不上第几条（programme_part）。现有的项目：九个一、四个一；"
                         "新项目请写在 content/programmes/ 或学校的 programmes/ 文件夹里"]

@@ -42,8 +42,8 @@ def suppression_log(county: County, records: SchoolRecords, today=None) -> list[
 
 
 def findings(problems: Iterable[Problem]) -> list[dict]:
-    return [{"file": p.path, "line": p.line, "rule": detect.LABELS.get(p.rule), "label": p.rule or p.field or "",
-             "severity": p.severity.value, "message": detect.redact(p.message)} for p in problems]
+    return [{"file": p.path, "line": p.line, "field": p.field, "rule": detect.LABELS.get(p.rule),
+             "label": p.rule or p.field or "", "severity": p.severity.value, "message": detect.redact(p.message)} for p in problems]
 
 
 def school_report(county: County, records: SchoolRecords, today=None) -> dict:

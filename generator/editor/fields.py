@@ -3,7 +3,7 @@ configuration (cms_config.py) and the JSON Schema (schema.py) are both generated
 
 Nothing here is written per record kind: the kind of each input (text, number, date, choice,
 list, group) is read off the pydantic annotations and the converters models.py attaches to them,
-the Chinese labels come from models.FIELD_LABELS (with labels.py for names it lacks), and limits
+the Chinese labels come from records/labels.py, and limits
 (required, lengths, ranges, list sizes) from the field's constraints.
 """
 

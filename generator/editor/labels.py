@@ -1,31 +1,14 @@
 """Chinese labels and hints of the editor's form fields.
 
-Labels come from models.FIELD_LABELS (the names `careportal check` uses in its messages); the
-names it lacks are labelled here. Hints say what to write, in the words of the README's rules.
+Labels come from records/labels.py (the names `careportal check` and the privacy gate use in their
+messages). Hints say what to write, in the words of the README's rules.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
-from generator.records import models
-
-EXTRA_LABELS = {
-    "action": "做什么", "amount_yuan": "捐助金额（元）", "archive": "建档率（%）", "at_least": "“至少”",
-    "attribute": "情况", "band": "学段", "both_parents_away": "父母双方外出", "by_grade_band": "按学段",
-    "caption": "照片说明", "caring_mothers": "爱心妈妈（人）", "city": "市", "consent": "监护人同意书编号",
-    "count": "数量", "county": "县", "default_term": "当前学期", "donations": "捐赠资助", "donors": "捐赠单位",
-    "duty": "职责", "enrollment": "入学率（%）", "faces": "照片里的人脸", "family_calls": "亲情通话（次）",
-    "file": "照片文件", "group": "参加对象", "highlights": "主要做法和成效", "home_visits": "家访（次）",
-    "hours_note": "开放时间说明", "item": "名称", "items": "捐赠物品", "lecture_audience": "讲座听众（人次）",
-    "lectures": "讲座（场）", "left_behind": "留守儿童人数", "meets": "开会频次", "members": "成员",
-    "migrant_total": "随迁子女人数", "min_cell": "最小公布人数", "next_steps": "下一步打算", "note": "备注",
-    "one_parent_away": "父母一方外出", "pairs": "结对帮扶（对）", "per": "每", "position": "职务",
-    "privacy": "隐私设置", "problems": "存在的问题", "province": "省", "qualifier": "约/多/余",
-    "quantity": "数量", "recipients": "受助人数", "region": "地区", "retention": "巩固率（%）",
-    "sensitive": "敏感情况（只写全校合计）", "site_url": "网站地址", "students_total": "在校学生总数",
-    "talks": "谈心（次）", "total": "总数", "updated": "更新日期", "windows": "时段",
-}
+from generator.records import labels, models
 
 # what a few fields mean, where the label alone is not enough
 FIELD_HINTS = {
@@ -35,6 +18,7 @@ FIELD_HINTS = {
     "participants": "写 40、约40、40多 或 40余；少于规定人数时网站只显示“少于……人”",
     "partners": "合作单位，每项一个，例如 县妇联",
     "staff_names": "只写本人同意公开的教职工姓名",
+    "not_names": "检查提醒“可能是人名”、其实不是人名的词，例如 师德；只想在一句话里不再提醒，就写那句话里包含它的一段原话",
     "phone": "学校或科室的电话，不写个人手机，例如 0599-6123402",
     "number": "学校的公用电话，例如 0599-6123401",
     "responsible_role": "写岗位，不写姓名，例如 班主任",
@@ -68,15 +52,8 @@ OPTION_LABELS = {
 }
 
 
-# a name that means something else inside one group: (the group's field, the name) → label
-GROUP_LABELS = {("duties", "count"): "次数", ("cadence", "count"): "次数"}
-
-
 def label_for(name: str, path: tuple = ()) -> str:
-    groups = [part for part in path[:-1] if isinstance(part, str) and part != "*"]
-    if groups and (groups[-1], name) in GROUP_LABELS:
-        return GROUP_LABELS[(groups[-1], name)]
-    return models.FIELD_LABELS.get(name) or EXTRA_LABELS.get(name) or name
+    return labels.label(name, path[:-1])
 
 
 def hint_for(name: str, kind: str, path: tuple = ()) -> str:

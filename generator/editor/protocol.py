@@ -32,7 +32,7 @@ def _media(relative: str, data: bytes) -> dict:
 
 def problem_json(problem: Problem, field: str = "") -> dict:
     return {"text": problem.format(), "path": problem.path, "message": problem.message, "line": problem.line,
-            "field": problem.field or problem.place or field, "severity": problem.severity.value}
+            "field": problem.place or field, "label": problem.field, "severity": problem.severity.value}
 
 
 class Protocol:

@@ -31,7 +31,7 @@ from generator.privacy.context import redacted
 from generator.privacy.records_gate import check_records
 from generator.privacy.reviews import REVIEW_RULE
 from generator.problems import ContentError, Problem, Problems, Severity
-from generator.records import models
+from generator.records import labels, models
 from generator.records.kinds import BY_FOLDER, SCHOOL
 from generator.records.kinds import MODELS as RECORD_DIRS
 from generator.records.load import (SLUG, County, Loaded, SchoolRecords, load_bureau, load_record,
@@ -303,20 +303,19 @@ class SchoolStore:
 
 
 def _with_fields(problems: list[Problem], text: str) -> list[Problem]:
-    """Give a problem found by line only (the privacy gate's) the field written on that line, so
-    the page can show it next to that field."""
+    """Give a problem found by line only the field written on that line, so the page can show it
+    next to that field."""
     try:
-        lines = parse(text).lines
+        doc = parse(text)
     except ContentError:
         return problems
     out = []
     for problem in problems:
-        if not problem.field and problem.line:
-            above = [(line, path) for path, line in lines.items() if path and line <= problem.line]
-            if above:
-                path = max(above, key=lambda item: (item[0], len(item[1])))[1]
-                name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-                problem = dataclasses.replace(problem, place=name)
+        if not problem.place and problem.line:
+            where = doc.path_at(problem.line)
+            if where:
+                problem = dataclasses.replace(problem, field=problem.field or labels.field_path(where),
+                                              place=labels.machine_path(where))
         out.append(problem)
     return out
 

@@ -23,7 +23,7 @@ from typing import Optional
 
 import yaml
 
-from generator.records import models
+from generator.records import labels, models
 from generator.privacy.consents import CONSENTS_FILE
 from generator.privacy.csv_files import csv_rows
 from generator.privacy.detect import DenyList, clean_names
@@ -383,7 +383,7 @@ def aggregate(root: Path, slug: str, term: str, k: int, today: date) -> Aggregat
         try:
             existing = read(target).data or {}
         except ContentError as exc:
-            problems.append(Problem(display, exc.line, exc.field, f"原有的学期统计文件有误，没有改动：{exc.message}"))
+            problems.append(labels.problem(display, exc.line, (exc.field,) if exc.field else (), f"原有的学期统计文件有误，没有改动：{exc.message}"))
             return Aggregate(target, written, withheld, problems, False)
     data: dict = {"term": term_code}
     data.update({key: value for key, value in existing.items() if key != "term"})
@@ -439,7 +439,7 @@ def aggregate(root: Path, slug: str, term: str, k: int, today: date) -> Aggregat
 
     students = str(data.get("students_total") or "")
     if students.isdigit() and int(students) < left_behind:
-        problems.append(Problem(display, 0, "students_total",
+        problems.append(labels.problem(display, 0, ("students_total",),
                                 "原文件里的在校学生总数（students_total）小于台账里的留守儿童人数，没有写入。请先改正 students_total"))
         return Aggregate(target, written, withheld, problems, False)
     header = (f"# 学期统计：{models.to_term(term_code).chinese()}\n"

@@ -36,6 +36,7 @@ class Context:
     site_prefix: str  # the URL path of the site when site_url is set, e.g. /huangshan-cun/
     site_host: Optional[str] = None  # the bureau's host name (site_url), the only host pages may load from
     totals: tuple[tuple[str, int], ...] = ()  # (left_behind | students | migrant, total the school publishes)
+    not_names: tuple[str, ...] = ()  # school.yml's not_names: words (or phrases) the name reminder is not to ask about
 
 
 def school_lines(records: SchoolRecords):
@@ -154,6 +155,7 @@ def context(county: County, records: SchoolRecords) -> Context:
         allowed_phones=declared_phones(county, records), email_domains=(host,) if host else (), staff=staff,
         known=_known_places(county, records), site_prefix=_site_prefix(county, records.slug), site_host=host,
         totals=published_totals(records),
+        not_names=tuple(records.school.record.not_names) if records.school else (),
     )
 
 

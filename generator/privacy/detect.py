@@ -319,13 +319,13 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
     writing a CN number); the squeezed regexes alone already see numbers with spaces, dashes,
     brackets or invisible characters inside, and are fast enough for whole built sites."""
     hits: list[Hit] = []
-    reported: set[str] = set()
+    reported: set[tuple[str, int]] = set()  # (value, line): the matchers overlap; each line is reported once
 
     def phone(offset: int, number: str) -> None:
         key = phone_key(number)
-        if key in allowed_phones or key in PUBLIC_SERVICE_LINES or key in reported:
+        if key in allowed_phones or key in PUBLIC_SERVICE_LINES or (key, folded.line(offset)) in reported:
             return
-        reported.add(key)
+        reported.add((key, folded.line(offset)))
         if len(key) <= 8 and not key.startswith("1"):  # a local number without its area code
             masked = key[:2] + "*" * (len(key) - 4) + key[-2:]
         else:
@@ -361,9 +361,9 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
         if domain.endswith((".gov.cn", ".edu.cn")) or any(domain == d or domain.endswith("." + d) for d in allowed_email_domains):
             continue
         masked = mask_email(address)
-        if masked in reported:
+        if (masked, folded.line(offset)) in reported:
             continue
-        reported.add(masked)
+        reported.add((masked, folded.line(offset)))
         hits.append(Hit(offset, "电子邮箱",
                         f"发现电子邮箱 {masked}。个人邮箱不能公开；单位邮箱请用 .gov.cn 或 .edu.cn 的地址", ERROR, masked))
     for match in (m for run in _CARD_RUN.finditer(folded.text) for m in _CARD.finditer(folded.text, *run.span())):
@@ -373,9 +373,9 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
         if len(digits) == 18 and _ID18.fullmatch(digits):
             continue  # shaped like an ID number: reported as one
         masked = mask_number(digits)
-        if masked in reported:
+        if (masked, folded.line(match.start())) in reported:
             continue
-        reported.add(masked)
+        reported.add((masked, folded.line(match.start())))
         hits.append(Hit(match.start(), "银行卡号", f"发现银行卡号 {masked}。银行卡号不能公开，请删掉", ERROR, masked))
     return hits
 
@@ -645,6 +645,14 @@ _NAME_FLAGS = {"nr", "nr1", "nr2", "nrf", "nrfg"}
 _TITLES = ("老师", "校长", "主任", "书记", "同志", "阿姨", "叔叔", "伯伯", "奶奶", "爷爷", "师傅", "医生", "警官",
            "园长", "教练", "先生", "女士", "局长", "股长", "组长", "队长", "村长", "支书", "所长", "院长", "部长")
 _PLACE_SUFFIX = set("乡镇村县市省区路街楼园院校所站节会队组室馆厅场寺庙河湖山岭塘桥坝湾店厂社团部局处科")
+# Words of school work that jieba's dictionary lacks, so that its tagger reads them as a surname
+# and a given name (师德建设 → 师德/nr): added to the name tagger's dictionary as ordinary nouns.
+SCHOOL_WORDS = (
+    "师德", "师风", "师德师风", "教风", "班风", "师爱", "劳育", "心育", "五育", "家校", "家委", "五老", "控辍", "保学",
+    "研学", "学困", "双减", "铸魂", "生师", "队建", "班训", "晨检", "午检", "午读", "晚读", "课辅", "防溺", "防拐",
+    "反诈", "墨香", "爱生", "研训", "评课", "磨课", "赛课", "说课", "微课", "慕课", "优课", "追梦", "筑梦", "护苗",
+    "暖心",
+)
 _COMMON_WORD_FREQ = 100  # a two-character jieba word this frequent starts a compound word, not a name
 
 
@@ -660,7 +668,11 @@ def name_tagger():
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    return jieba.posseg.POSTokenizer(tokenizer), tokenizer.FREQ
+    tagger = jieba.posseg.POSTokenizer(tokenizer)
+    for word in SCHOOL_WORDS:  # known words, so neither cut apart nor taken for a name
+        tokenizer.add_word(word, tag="n")
+        tagger.word_tag_tab[word] = "n"
+    return tagger, tokenizer.FREQ
 
 
 def name_candidates(text: str, allowed: Iterable[str], known: Iterable[str]) -> list[tuple[int, str]]:
@@ -675,6 +687,14 @@ def name_candidates(text: str, allowed: Iterable[str], known: Iterable[str]) -> 
         if _has_suspect(sentence.group(), tokenizer.tokenizer, freq):
             found += [(sentence.start() + o, w) for o, w in _names_in(sentence.group(), tokenizer, freq, allowed, known)]
     return found
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` (split at 。！？； and line ends) that holds `offset`."""
+    for sentence in _SENTENCE.finditer(text):
+        if sentence.start() <= offset < sentence.end():
+            return sentence.group()
+    return ""
 
 
 def _has_suspect(text: str, segmenter, freq: dict) -> bool:

@@ -27,6 +27,7 @@ from generator.privacy.docx_gate import check_docx
 from generator.privacy.theme_markup import theme_pairs
 from generator.privacy.trace import RecordTexts
 from generator.problems import Problem, Severity
+from generator.records import labels
 from generator.records.load import County, SchoolRecords
 
 
@@ -567,12 +568,12 @@ class OutputScan:
         if found is None:
             return [Problem(where, line, "", message, Severity.ERROR, "网页安全")]
         source, source_line = found
-        key = (source.path, source_line, source.field, message)
+        key = (source.path, source_line, source.loc, message)
         if key in self._traced:
             return []
         self._traced.add(key)
         page = where.removeprefix(f"{self.display}/") + (f":{line}" if line else "")
-        return [Problem(source.path, source_line, source.field, detect.redact(
+        return [labels.problem(source.path, source_line, source.loc, detect.redact(
             f"{message}。这个字段的文字在生成的网页 {page} 里变成了网页代码，网站不能发布。"
             "请删掉其中的英文引号、尖括号等符号后重新生成"), Severity.ERROR, "网页安全")]
 

@@ -4,6 +4,8 @@ sensitive attributes in prose, recipient lists, photo consent). Findings name fi
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import hashlib
 import re
@@ -19,7 +21,7 @@ from generator.privacy.child_register import register_files
 from generator.privacy.context import (Context, context, county_context, problem_from_hit, scan_patterns,
                                        school_lines)
 from generator.problems import Problem, Severity
-from generator.records.models import FIELD_LABELS
+from generator.records import labels
 from generator.records.source import text_values
 from generator.records.load import County, Loaded, SchoolRecords
 
@@ -32,6 +34,11 @@ def _value_first_line(item: Loaded, raw_lines: list[str], path: tuple) -> int:
     return line + 1 if re.search(r"[|>][+-]?\s*(#.*)?$", text) else line
 
 
+NAME_ADVICE = ("“{masked}”可能是人名。如果是学生或家长的名字，请删掉，改成“一名学生”“一位家长”；如果是同意公开姓名的"
+               "教职工，请把姓名加到 school.yml 的 staff_names 里；如果不是人名，请把这个词加到 school.yml 的 "
+               "not_names 里（只想在这一句不再提醒，就写这一句里包含它的一段原话），提醒就不再出现")
+
+
 def text_hits(one: detect.Folded, ctx: Context, review: bool = True) -> list[detect.Hit]:
     """Every rule that reads one value's text: 1–3 (patterns), 4 (names, warnings), 5–7 (meaning),
     and with `review` the sentences that go to review (never one that a rule blocks)."""
@@ -42,31 +49,46 @@ def text_hits(one: detect.Folded, ctx: Context, review: bool = True) -> list[det
     for offset, word in names:
         if any(word in name or name in word for name in (*ctx.deny.full_names, *ctx.deny.given_names)):
             continue  # part of a register name: already an error of rule 1
-        hits.append(detect.Hit(offset, "人名",
-                               f"“{detect.mask_name(word)}”可能是人名。如果是学生或家长的名字，请删掉；"
-                               "如果是同意公开姓名的教职工，请把姓名加到 school.yml 的 staff_names 里",
+        if acknowledged(one.text, offset, word, ctx.not_names):
+            continue
+        hits.append(detect.Hit(offset, "人名", NAME_ADVICE.format(masked=detect.mask_name(word)),
                                detect.WARNING, detect.mask_name(word)))
+    # the error rules read every candidate, acknowledged or not: acknowledging silences the reminder only
     hits += meaning.find_text_rules(one.text, ctx.k, names, ctx.totals, review)
     blocked = [h.start for h in hits if h.severity is detect.ERROR and h.label != meaning.REVIEW]
     return [h for h in hits if h.label != meaning.REVIEW
             or not any(h.start <= at < meaning.sentence_end(one.text, h.start) for at in blocked)]
 
 
+def acknowledged(text: str, offset: int, word: str, not_names: tuple[str, ...]) -> bool:
+    """Whether school.yml's not_names silences the name reminder for `word` at `offset`: an entry
+    that is the word (everywhere), or a stretch of the sentence around it that contains the word
+    (in that sentence only)."""
+    if not not_names:
+        return False
+    sentence = detect.sentence_at(text, offset)
+    return any(word in entry and entry in sentence for entry in not_names)
+
+
 def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True) -> list[Problem]:
+    """Rules 1–7 over one record file. Every occurrence is reported on its own line (a phone
+    written on two lines is two problems), so one run shows everything there is to fix; a hit the
+    parsed value finds again where the raw text already showed it is not repeated."""
     path = county.root / item.path
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
     raw_lines = raw.split("\n")
     problems: list[Problem] = []
     seen: set[tuple] = set()
+    raw_seen: dict[tuple, set[int]] = {}
 
-    def add(line: int, hit: detect.Hit, per_line: bool = True) -> None:
-        key = (hit.label, hit.masked or hit.message, line if per_line else 0)
-        if key in seen or (hit.masked and (hit.label, hit.masked, "any") in seen):
+    def add(line: int, hit: detect.Hit) -> None:
+        key = (hit.label, hit.masked or hit.message, line)
+        if key in seen:
             return
         seen.add(key)
-        if hit.masked:
-            seen.add((hit.label, hit.masked, "any"))
-        problems.append(problem_from_hit(item.path, line, hit))
+        where = item.doc.path_at(line)
+        problems.append(dataclasses.replace(problem_from_hit(item.path, line, hit),
+                                            field=labels.field_path(where), place=labels.machine_path(where)))
 
     # the file's name and folders, as the output scan reads the names of published files
     name = detect.fold(urllib.parse.unquote(item.path).replace("/", " / "))
@@ -75,10 +97,15 @@ def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True)
     # the file as written (comments included): rules 1–3
     folded = detect.fold(raw)
     for hit in scan_patterns(folded, ctx):
-        add(folded.line(hit.start), hit)
+        line = folded.line(hit.start)
+        raw_seen.setdefault((hit.label, hit.masked or hit.message), set()).add(line)
+        add(line, hit)
     # each value as parsed (YAML escapes decoded): rules 1–3 again, then 4–7 on prose
+    starts = sorted(set(item.doc.lines.values()))  # lines where a field or item starts
     for value_path, value in text_values(item.doc.data):
         first = _value_first_line(item, raw_lines, value_path)
+        following = bisect.bisect_right(starts, item.doc.lines.get(value_path) or item.line_of(*value_path))
+        last = starts[following] - 1 if following < len(starts) else len(raw_lines)  # before the next field
         one = detect.fold(value, first)
         for hit in text_hits(one, ctx, review):
             if hit.label == meaning.REVIEW:
@@ -87,18 +114,15 @@ def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True)
                 sentence = shown[hit.start:end].strip()
                 if ("review", hit.masked) not in seen:
                     seen.add(("review", hit.masked))
-                    problems.append(reviews.ReviewProblem(item.path, one.line(hit.start), field_label(value_path),
+                    problems.append(reviews.ReviewProblem(item.path, one.line(hit.start), labels.field_path(value_path),
                                                           hit.message, detect.ERROR, reviews.REVIEW_RULE,
+                                                          place=labels.machine_path(value_path),
                                                           digest=hit.masked, sentence=sentence))
                 continue
-            add(one.line(hit.start), hit)
+            if any(first - 1 <= at <= last for at in raw_seen.get((hit.label, hit.masked or hit.message), ())):
+                continue  # already reported from the raw text, at its exact line
+            add(min(one.line(hit.start), last), hit)
     return problems
-
-
-def field_label(path: tuple) -> str:
-    """The Chinese name of the field a value sits in (its innermost named key)."""
-    keys = [key for key in path if isinstance(key, str)]
-    return FIELD_LABELS.get(keys[-1], keys[-1]) if keys else ""
 
 
 def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Problem]:
@@ -106,25 +130,26 @@ def _structural(item: Loaded, records: SchoolRecords, ctx: Context) -> list[Prob
     problems = []
     record = item.record
     for index, photo in enumerate(getattr(record, "photos", None) or []):
-        line = item.line_of("photos", index)
         faces = getattr(photo.faces, "value", photo.faces)
         why = photos.refusal(photo.consent, faces, records.folder)
-        if why and photo.consent and photo.faces:
-            line = item.line_of("photos", index, "consent")
         if why:
-            problems.append(Problem(item.path, line, "", why, Severity.ERROR, "照片"))
+            where = ("photos", index, "consent") if photo.consent and photo.faces else ("photos", index)
+            problems.append(labels.problem(item.path, item.line_of(*where), where, why, Severity.ERROR, "照片"))
             continue
         try:
             photos.prepare(photos.resolve(records.folder, photo.file))
         except photos.PhotoError as exc:
-            problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", str(exc), Severity.ERROR, "照片"))
+            problems.append(labels.problem(item.path, item.line_of("photos", index, "file"), ("photos", index, "file"),
+                                           str(exc), Severity.ERROR, "照片"))
         except OSError:
-            problems.append(Problem(item.path, item.line_of("photos", index, "file"), "", "照片文件读不出来", Severity.ERROR, "照片"))
+            problems.append(labels.problem(item.path, item.line_of("photos", index, "file"), ("photos", index, "file"),
+                                           "照片文件读不出来", Severity.ERROR, "照片"))
     for index, entry in enumerate(getattr(record, "sensitive", None) or []):
         crossed = detect.qualifier_in(entry.attribute) or next(
             (text for _, _, text in meaning.locators(meaning.simplified(entry.attribute), [])), None)
         if crossed:
-            problems.append(Problem(item.path, item.line_of("sensitive", index, "attribute"), "", detect.redact(
+            problems.append(labels.problem(item.path, item.line_of("sensitive", index, "attribute"),
+                                           ("sensitive", index, "attribute"), detect.redact(
                 f"敏感情况只能按全校合计公布，不能按年级、班级或性别分开（这里写了“{crossed}”）"), Severity.ERROR, "敏感信息"))
     return problems
 
@@ -150,8 +175,8 @@ def _contacts(records: SchoolRecords) -> list[Problem]:
         verdict = contacts.verdict(number, role, kind, staff)
         if not verdict.ok:
             where = path[:-1] + (("role",) if verdict.field == "role" else path[-1:])
-            problems.append(Problem(item.path, item.line_of(*where), "", detect.redact(verdict.message),
-                                    Severity.ERROR, "电话号码"))
+            problems.append(labels.problem(item.path, item.line_of(*where), where, detect.redact(verdict.message),
+                                           Severity.ERROR, "电话号码"))
     return problems
 
 
@@ -175,7 +200,7 @@ def context_key(ctx: Context, records: SchoolRecords) -> str:
     parts = [ctx.k, sorted(deny.full_names.items()), sorted(deny.given_names.items()), sorted(deny.ids),
              sorted(deny.phones), sorted(deny.addresses), sorted(deny.allow_words), sorted(ctx.allowed_phones),
              list(ctx.email_domains), list(ctx.staff), list(ctx.known), ctx.site_prefix, ctx.site_host,
-             list(ctx.totals)]
+             list(ctx.totals), list(ctx.not_names)]
     digest.update(repr(parts).encode())
     return digest.hexdigest()
 

@@ -39,8 +39,8 @@ def settings_problems(county: County) -> list[Problem]:
     if configured >= FLOOR:
         return []
     bureau = county.bureau
-    return [Problem(bureau.path, bureau.line_of("privacy", "min_cell"), "privacy.min_cell",
-                    f"数值不能小于 {FLOOR}：人数太少的数字会让人认出是哪个孩子（现在写的是 {configured}）")]
+    return [bureau.problem(("privacy", "min_cell"),
+                           f"数值不能小于 {FLOOR}：人数太少的数字会让人认出是哪个孩子（现在写的是 {configured}）")]
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,10 @@ class Source:
 
     path: str  # relative to the data root, as in every problem message
     line: int
-    field: str
+    loc: tuple  # the value's path in the record, ("hours", 0, "start")
     value: str
     block: bool = False  # a `|` or `>` block: its lines are the file's lines
 
-
-
-
-def field_name(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _sources(item: Loaded, county: County) -> list[Source]:
@@ -56,7 +48,7 @@ def _sources(item: Loaded, county: County) -> list[Source]:
         line = item.doc.lines.get(path) or item.line_of(*path)
         text = raw_lines[line - 1] if 0 < line <= len(raw_lines) else ""
         block = bool(_BLOCK_SCALAR.search(text))
-        found.append(Source(item.path, line + block, field_name(path), value, block))  # `body: |` starts below
+        found.append(Source(item.path, line + block, path, value, block))  # `body: |` starts below
     return found
 
 

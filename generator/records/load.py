@@ -20,7 +20,7 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.records import kinds, models, phrasing, rules
+from generator.records import kinds, labels, models, phrasing, rules
 from generator.records.loaded import Loaded
 from generator.problems import ContentError, Problem, Problems, Severity
 from generator.records.source import Document, read, text_values
@@ -99,13 +99,6 @@ class County:
 # Messages
 
 
-def _loc_text(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys the model accepts at the mapping that holds `loc`'s last key."""
     current = model
@@ -130,6 +123,11 @@ def _inner_model(annotation) -> Optional[type[BaseModel]]:
     return None
 
 
+def _label_after(name: str) -> str:
+    """“（标题）” after an English field name, when the field has a Chinese one."""
+    return f"（{labels.FIELD_LABELS[name]}）" if name in labels.FIELD_LABELS else ""
+
+
 def _quote(value) -> str:
     if isinstance(value, (dict, list)):
         return "（一组内容）"
@@ -148,12 +146,11 @@ def explain(error: dict, model: type[BaseModel]) -> str:
     if value is None and kind != "missing":
         return "这一项是空的，请填写内容，或删掉这一行"
     if kind == "missing":
-        label = models.FIELD_LABELS.get(str(loc[-1]), "")
-        return f"缺少必填项“{loc[-1]}”{'（' + label + '）' if label else ''}，请补上"
+        return f"缺少必填项“{loc[-1]}”{_label_after(str(loc[-1]))}，请补上"
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(model, loc)
-        by_label = [name for name in allowed if models.FIELD_LABELS.get(name) == key]
+        by_label = [name for name in allowed if labels.FIELD_LABELS.get(name) == key]
         if by_label:
             return f"字段名要用英文：“{key}”请写成“{by_label[0]}”"
         close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
@@ -229,7 +226,7 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
     try:
         doc = read(path)
     except ContentError as exc:
-        problems.add(Problem(display, exc.line, exc.field, exc.message))
+        problems.add(labels.problem(display, exc.line, (exc.field,) if exc.field else (), exc.message))
         return None
     except OSError as exc:
         problems.add(Problem(display, 0, "", f"无法读取文件：{exc.strerror or exc}"))
@@ -250,17 +247,16 @@ def _load_record(display: str, path: Path, model: type[T], problems: Problems) -
             loc = tuple(p for p in error["loc"] if isinstance(p, (int, str)) and not str(p).startswith("function-"))
             message = explain(error, model)
             if error["type"] == "missing" and loc in doc.lines:  # written, but left empty
-                label = models.FIELD_LABELS.get(str(loc[-1]), "")
-                message = f"“{loc[-1]}”{'（' + label + '）' if label else ''}是必填项，不能空着，请填写内容"
+                message = f"“{loc[-1]}”{_label_after(str(loc[-1]))}是必填项，不能空着，请填写内容"
             if loc and loc[0] == "end_date" and ("end_date",) not in doc.lines:  # split from a range in `date`
                 loc = ("date",) + loc[1:]
-            problems.add(Problem(display, doc.line_of(loc), _loc_text(loc), message))
+            problems.add(labels.problem(display, doc.line_of(loc), loc, message))
         return None
     taken: set[tuple] = set()  # equal values in several list items (一次, 一次): one reminder each
     placed = sorted(((doc.line_of(where), where, found) for found in notes for where in [_note_path(doc, found, taken)]),
                     key=lambda item: item[0])
     for line, where, found in placed:
-        problems.add(Problem(display, line, _loc_text(where), found.message, Severity.WARNING))
+        problems.add(labels.problem(display, line, where, found.message, Severity.WARNING))
     return Loaded(record=record, slug=path.stem, path=display, doc=doc)
 
 
@@ -473,12 +469,11 @@ def load_shared(root: Path, problems: Problems, only_for: Optional[str] = None,
             if schools is not None and slug not in schools:
                 close = difflib.get_close_matches(slug, sorted(schools), n=1, cutoff=0.6)
                 hint = f"，是不是“{close[0]}”？" if close else "。请写学校文件夹的名字，例如 qingxi-zhongxin"
-                problems.add(Problem(item.path, item.line_of("schools", index), "schools",
-                                     f"没有名为“{slug}”的学校文件夹{hint}", Severity.WARNING))
+                problems.add(item.problem(("schools", index), f"没有名为“{slug}”的学校文件夹{hint}", Severity.WARNING))
     names: dict[str, str] = {}
     for item in shared.programmes:
         if item.record.name in names:
-            problems.add(Problem(item.path, item.line_of("name"), "name", f"项目“{item.record.name}”已在 {names[item.record.name]} 里写过"))
+            problems.add(item.problem(("name",), f"项目“{item.record.name}”已在 {names[item.record.name]} 里写过"))
         names.setdefault(item.record.name, item.path)
     if only_for is not None:
         shared.resources = [r for r in shared.resources if only_for in r.record.schools]

@@ -7,6 +7,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
+from generator.problems import Problem, Severity
+from generator.records import labels
 from generator.records.source import Document
 
 T = TypeVar("T", bound=BaseModel)
@@ -23,3 +25,7 @@ class Loaded(Generic[T]):
 
     def line_of(self, *path) -> int:
         return self.doc.line_of(tuple(path))
+
+    def problem(self, loc: tuple, message: str, severity: Severity = Severity.ERROR, line: int = 0) -> Problem:
+        """A problem at the field `loc` of this record (at its line unless `line` is given)."""
+        return labels.problem(self.path, line or self.line_of(*loc), loc, message, severity)

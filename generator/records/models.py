@@ -782,6 +782,8 @@ class School(Record):
     contacts: list[Contact] = Field(default_factory=list)
     leading_group: Optional[LeadingGroup] = None
     staff_names: list[ShortText] = Field(default_factory=list)  # staff who agreed to be named
+    # words the name reminder asked about that are not names (a phrase around one: that sentence only)
+    not_names: list[ShortText] = Field(default_factory=list)
     updated: Optional[FullDate] = None
 
 
@@ -1222,21 +1224,3 @@ class TermSummary(Record):
     highlights: list[MediumText] = Field(default_factory=list)
     problems: list[MediumText] = Field(default_factory=list)
     next_steps: list[MediumText] = Field(default_factory=list)
-
-
-# Chinese labels of fields, for error messages and the starter files.
-FIELD_LABELS = {
-    "title": "标题", "date": "日期", "time": "时间", "location": "地点", "kind": "类型", "term": "学期",
-    "participants": "参加人数", "organizer": "组织者", "partners": "合作单位", "programme": "所属项目",
-    "summary": "摘要", "body": "正文", "photos": "照片", "name": "名称", "category": "类别",
-    "responsible_role": "负责人（岗位）", "cadence": "频次", "instrument": "记录工具", "hours": "开放时间",
-    "equipment": "设备", "rules": "制度", "contact": "联系方式", "tier": "模式", "township": "乡镇",
-    "boarding": "是否寄宿", "address": "地址", "intro": "简介", "family_phone": "亲情电话",
-    "contacts": "联系电话", "leading_group": "领导小组", "staff_names": "可公开的教职工姓名",
-    "phone": "电话", "role": "岗位", "consent": "监护人同意书编号", "faces": "照片里的人脸", "number": "号码", "start": "开始时间", "end": "结束时间", "days": "星期",
-    "audience": "写给谁", "greeting": "称呼", "asks": "请家长做到的事", "signed": "落款",
-    "end_date": "结束日期", "period": "时段", "count_max": "最多次数", "per": "每（周期）",
-    "share": "比例", "programme_part": "完成项目的第几条", "parts": "各条内容", "operator": "运营单位",
-    "schools": "服务的学校", "quantity": "数量", "quantity_unstated": "数量未写明",
-    "duties": "各项职责", "who": "谁来做", "through": "通过谁（督促家长、组织学生……）", "frequency": "频次（没有具体次数时）",
-}

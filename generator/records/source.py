@@ -9,10 +9,11 @@ refused, so a hostile or mistaken file can never build objects, exhaust memory o
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,23 @@ class Document:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+    def path_at(self, line: int) -> Path_:
+        """The deepest field written on or above `line` (the field a line of the file belongs to,
+        e.g. a line inside a `body: |` block); () above the first field."""
+        starts, paths = self._starts
+        index = bisect.bisect_right(starts, line) - 1
+        return paths[index] if index >= 0 else ()
+
+    @cached_property
+    def _starts(self) -> tuple[list[int], list[Path_]]:
+        """The lines where fields start, in order, and the deepest field starting on each."""
+        deepest: dict[int, Path_] = {}
+        for path, at in self.lines.items():
+            if path and (at not in deepest or len(path) > len(deepest[at])):
+                deepest[at] = path
+        starts = sorted(deepest)
+        return starts, [deepest[at] for at in starts]
 
 
 def decode(raw: bytes) -> str:

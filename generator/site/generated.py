@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from generator.privacy.records_gate import GeneratedText
 from generator.records.load import SchoolRecords
-from generator.records.models import FIELD_LABELS
+from generator.records.labels import field_path
 from generator.site.views import duty_sentence, participants_text, summary_view
 
 
@@ -25,14 +25,14 @@ def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
             for text in (r.title, r.summary):
                 if text:
                     last = text.rstrip("。！？!? \n").split("。")[-1]  # the sentence the figure follows
-                    yield GeneratedText(item.path, line, FIELD_LABELS["participants"], f"{last}（{who}）。")
+                    yield GeneratedText(item.path, line, field_path(("participants",)), f"{last}（{who}）。")
     for item in records.policies:
         p = item.record
         if p.cadence is not None:  # the older single-duty form
-            yield GeneratedText(item.path, item.line_of("cadence"), FIELD_LABELS["cadence"],
+            yield GeneratedText(item.path, item.line_of("cadence"), field_path(("cadence",)),
                                 duty_sentence(p.responsible_role, p.cadence))
         for i, duty in enumerate(p.duties):
-            yield GeneratedText(item.path, item.line_of("duties", i), FIELD_LABELS["duties"],
+            yield GeneratedText(item.path, item.line_of("duties", i), field_path(("duties", i)),
                                 duty_sentence(p.responsible_role, duty))
     for item in records.summaries:
         s = item.record
@@ -42,5 +42,5 @@ def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
             for row in table.rows:
                 if row.label in labels and row.cell is not None:  # the record's words beside a count of children
                     path = labels[row.label]
-                    yield GeneratedText(item.path, item.line_of(*path), FIELD_LABELS.get(path[0], path[0]),
+                    yield GeneratedText(item.path, item.line_of(*path), field_path(path),
                                         f"{table.title}：{row.label}{row.value}。")
