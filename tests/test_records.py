@@ -191,7 +191,7 @@ def problems_of(root: Path, rel: str, text: str, model) -> list[str]:
         ("schools/test/policies/x.yml", models.Policy, POLICY.replace("per: 月", "per: 每季度"),
          "schools/test/policies/x.yml:8: 频次的周期: “每季度” 不是可选的值，请从这些里选一个：天、周、两周、月、学期、半年、年"),
         ("schools/test/policies/x.yml", models.Policy, POLICY.replace("count: 1", "count: 一二"),
-         "schools/test/policies/x.yml:7: 频次的数量: “一二” 看不懂这个数，请用阿拉伯数字，例如 30"),
+         "schools/test/policies/x.yml:7: 频次的次数: “一二” 看不懂这个数，请用阿拉伯数字，例如 30"),
         ("schools/test/resources/x.yml", models.Resource, RESOURCE.replace("周一、周三、周五", "星期八"),
          "schools/test/resources/x.yml:6: 开放时间第1条的星期: “星期八” 不是有效的星期，应写成“周一至周五”或“周一、周三”"),
         ("schools/test/resources/x.yml", models.Resource, RESOURCE.replace("quantity: 4", "quantity: 四五台"),

@@ -149,11 +149,11 @@ def test_participants_as_written(tmp_path, written, count, qualifier, unit, grou
 
 @pytest.mark.parametrize("per, count, stored, reminders", [
     ("每两周", "1", (models.CadencePer.TWO_WEEKS, 1, None), ["8: 频次的周期: 提醒：“每两周”已读作“每两周”；标准写法：per: 两周（句子里会自动加“每”）"]),
-    ("每个月", "两次", (models.CadencePer.MONTH, 2, None), ["7: 频次的数量: 提醒：“两次”已读作 2；标准写法是只写阿拉伯数字：2",
+    ("每个月", "两次", (models.CadencePer.MONTH, 2, None), ["7: 频次的次数: 提醒：“两次”已读作 2；标准写法是只写阿拉伯数字：2",
                                                           "8: 频次的周期: 提醒：“每个月”已读作“每月”；标准写法：per: 月（句子里会自动加“每”）"]),
-    ("学期", "一至两次", (models.CadencePer.SEMESTER, 1, 2), ["7: 频次的数量: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2"]),
+    ("学期", "一至两次", (models.CadencePer.SEMESTER, 1, 2), ["7: 频次的次数: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2"]),
     ("学期", "1-2", (models.CadencePer.SEMESTER, 1, 2), []),
-    ("星期", "十二次", (models.CadencePer.WEEK, 12, None), ["7: 频次的数量: 提醒：“十二次”已读作 12；标准写法是只写阿拉伯数字：12",
+    ("星期", "十二次", (models.CadencePer.WEEK, 12, None), ["7: 频次的次数: 提醒：“十二次”已读作 12；标准写法是只写阿拉伯数字：12",
                                                          "8: 频次的周期: 提醒：“星期”已读作“每周”；标准写法：per: 周（句子里会自动加“每”）"]),
 ])
 def test_cadences_as_written(tmp_path, per, count, stored, reminders):
@@ -208,11 +208,11 @@ def test_at_least_only_when_the_record_says_so(tmp_path):
 
 @pytest.mark.parametrize("lines, word, reminder", [
     ("    frequency: 经常\n", "经常", None),
-    ("    per: 经常\n", "经常", "12: duties[1].per: 提醒：“经常”已读作频次“经常”（没有具体次数）；标准写法：frequency: 经常（不写 count 和 per）"),
-    ("    count: 定期\n", "定期", "12: duties[1].count: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）"),
-    ("    per: 不定期\n", "不定期", "12: duties[1].per: 提醒：“不定期”已读作频次“不定期”（没有具体次数）；标准写法：frequency: 不定期（不写 count 和 per）"),
-    ("    frequency: 經常\n", "经常", "12: duties[1].frequency: 提醒：“經常”已读作“经常”；标准写法：经常"),
-    ("    frequency: 定期与不定期\n", "定期不定期", "12: duties[1].frequency: 提醒：“定期与不定期”已读作“定期不定期”；标准写法：定期不定期"),
+    ("    per: 经常\n", "经常", "12: 各项职责第2条的周期: 提醒：“经常”已读作频次“经常”（没有具体次数）；标准写法：frequency: 经常（不写 count 和 per）"),
+    ("    count: 定期\n", "定期", "12: 各项职责第2条的次数: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）"),
+    ("    per: 不定期\n", "不定期", "12: 各项职责第2条的周期: 提醒：“不定期”已读作频次“不定期”（没有具体次数）；标准写法：frequency: 不定期（不写 count 和 per）"),
+    ("    frequency: 經常\n", "经常", "12: 各项职责第2条的频次（没有具体次数时）: 提醒：“經常”已读作“经常”；标准写法：经常"),
+    ("    frequency: 定期与不定期\n", "定期不定期", "12: 各项职责第2条的频次（没有具体次数时）: 提醒：“定期与不定期”已读作“定期不定期”；标准写法：定期不定期"),
 ])
 def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, reminder):
     text = DUTIES.replace("    count: 1\n    per: 月\n", lines)
@@ -226,18 +226,18 @@ def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, rem
 
 @pytest.mark.parametrize("old, new, expected", [
     ("    count: 1\n    per: 月\n", "    frequency: 经常\n    count: 2\n",
-     "x.yml:11: duties[1]: 写了 frequency: 经常（没有具体次数）就不要再写 count；有确切次数时删掉 frequency，写 count 和 per，例如 count: 1 和 per: 月"),
+     "x.yml:11: 各项职责第2条: 写了 frequency: 经常（没有具体次数）就不要再写 count；有确切次数时删掉 frequency，写 count 和 per，例如 count: 1 和 per: 月"),
     ("    count: 1\n    per: 月\n", "    frequency: 定期\n    at_least: 是\n",
-     "x.yml:11: duties[1]: “定期”没有次数，不能加“至少”：请删掉 at_least"),
+     "x.yml:11: 各项职责第2条: “定期”没有次数，不能加“至少”：请删掉 at_least"),
     ("    count: 1\n    per: 月\n", "    count: 1\n",
-     "x.yml:11: duties[1]: 缺少必填项“per”（周期），请补上，例如 per: 月（每月一次写 count: 1 和 per: 月）；说不出次数时不写 count 和 per，改写 frequency: 经常（或 定期、不定期）"),
+     "x.yml:11: 各项职责第2条: 缺少必填项“per”（周期），请补上，例如 per: 月（每月一次写 count: 1 和 per: 月）；说不出次数时不写 count 和 per，改写 frequency: 经常（或 定期、不定期）"),
     ("    count: 1\n    per: 月\n", "    frequency: 偶尔\n",
-     "x.yml:12: duties[1].frequency: “偶尔” 不是可选的值，请从这些里选一个：经常、定期、不定期、定期不定期、随时、长期、常年"),
+     "x.yml:12: 各项职责第2条的频次（没有具体次数时）: “偶尔” 不是可选的值，请从这些里选一个：经常、定期、不定期、定期不定期、随时、长期、常年"),
     ("  - action: 与留守儿童谈心\n    count: 1\n    per: 月\n", "  - 班主任每月与留守儿童谈心一次\n",
-     ("x.yml:11: duties[1]: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
+     ("x.yml:11: 各项职责第2条: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
       "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常")),
     ("duties:\n", "cadence:\n  action: 谈心\n  count: 1\n  per: 月\nduties:\n",
-     "x.yml:5: cadence: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
+     "x.yml:5: 频次: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
 ])
 def test_duties_refused_with_what_to_write(tmp_path, old, new, expected):
     assert old in DUTIES
@@ -373,7 +373,7 @@ def test_the_seed_phrasing_checks_with_reminders_only(real_text):
         "schools/wanzhi-erxiao/activities/2026-12-31-geshou-dasai.yml:2: 日期: 提醒：“12月31日”按学期2026-2027-1读作 2026年12月31日；标准写法：2026-12-31",
         "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:2: 日期: 提醒：“10月1日—7日”已读作 2026年10月1日至7日；标准写法：date: 2026-10-01 和 end_date: 2026-10-07",
         "schools/wanzhi-erxiao/activities/2026-10-01-guoqing-jiafang.yml:3: 类型: 提醒：“家訪”已读作“家访”；标准写法：家访",
-        "schools/wanzhi-erxiao/policies/anquan-fazhi.yml:7: 频次的数量: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2",
+        "schools/wanzhi-erxiao/policies/anquan-fazhi.yml:7: 频次的次数: 提醒：“一至两次”已读作 1 至 2 次；标准写法：count: 1-2",
         "schools/wanzhi-erxiao/resources/liushou-zhijia.yml:13: 设备第2条的数量: 提醒：“若干”已读作“数量未写明”，网站上显示“若干”；知道数量时请写数字，例如 quantity: 20",
         "schools/wanzhi-erxiao/summaries/2025-2026-1.yml:4: 留守儿童人数的总数: 提醒：留守儿童占79%，按在校学生总数4322人折算为3414人（四舍五入），网站上显示“3414人（占79%）”；知道确切人数时请直接写 total: 3414",
         "content/resources/wanzhi-funv-huodongshi.yml:8: 开放时间第1条的开始时间: 提醒：“中午”已读作开放时段“中午”（没有具体钟点）；标准写法：period: 中午，知道钟点时再写 start 和 end",
@@ -431,14 +431,14 @@ def test_each_duty_is_a_sentence_on_the_policy_page_and_the_list(real_text):
     assert hant.select_one("article .cp-cadence").get_text() == "學校督促家長每兩週與孩子通電話一次。"
     lines = output.splitlines()
     for expected in (
-        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:16: duties[1].count: 提醒：“一封”已读作 1；标准写法是只写阿拉伯数字：1",
-        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:24: duties[3].per: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
+        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:16: 各项职责第2条的次数: 提醒：“一封”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/qinqing-dianhua.yml:24: 各项职责第4条的周期: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
         # the same 一次 in three duties: one reminder on each line
-        "schools/wanzhi-erxiao/policies/sangeyi.yml:8: duties[0].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
-        "schools/wanzhi-erxiao/policies/sangeyi.yml:11: duties[1].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
-        "schools/wanzhi-erxiao/policies/sangeyi.yml:14: duties[2].count: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
-        "schools/wanzhi-erxiao/policies/tanxin.yml:12: duties[1].frequency: 提醒：“經常”已读作“经常”；标准写法：经常",
-        "schools/wanzhi-erxiao/policies/tanxin.yml:16: duties[2].count: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:8: 各项职责第1条的次数: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:11: 各项职责第2条的次数: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/sangeyi.yml:14: 各项职责第3条的次数: 提醒：“一次”已读作 1；标准写法是只写阿拉伯数字：1",
+        "schools/wanzhi-erxiao/policies/tanxin.yml:12: 各项职责第2条的频次（没有具体次数时）: 提醒：“經常”已读作“经常”；标准写法：经常",
+        "schools/wanzhi-erxiao/policies/tanxin.yml:16: 各项职责第3条的次数: 提醒：“定期”已读作频次“定期”（没有具体次数）；标准写法：frequency: 定期（不写 count 和 per）",
     ):
         assert expected in lines
     # the 工作总结 writes each duty too
