@@ -171,25 +171,23 @@ def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, .
            only_list: bool) -> None:
     """审核规则判断不了的句子（可能让人认出某个孩子）：逐句批准或驳回，批准前这所学校不会发布。"""
     from generator.privacy import reviews
-    from generator.privacy.contacts import person_in_role
-    from generator.privacy.records_gate import school_reviews
+    from generator.privacy.records_gate import reviews_of
 
     if not SLUG.match(slug) or not (root / "schools" / slug / "school.yml").is_file():
         raise click.BadParameter(f"找不到学校 schools/{slug}/school.yml", param_hint="--school")
-    county = load_county(root, only=[slug])
-    records = county.schools[0]
-    if not records.ok or county.bureau is None:
-        _echo_problems(list(county.problems) + list(records.problems))
+    found = reviews_of(root, slug)
+    if found.problems:
+        _echo_problems(found.problems)
         click.echo("记录有错误，读不出要审核的句子。请先按上面的提示修改，再运行 careportal review。", err=True)
         sys.exit(1)
-    items = school_reviews(county, records)
+    items = found.items
     _echo_reviews(items)
     chosen = [(n, reviews.APPROVED) for n in approve] + [(n, reviews.REJECTED) for n in reject]
     wrong = [n for n, _ in chosen if not 1 <= n <= len(items)]
     if wrong:
         raise click.BadParameter(f"没有第 {wrong[0]} 句（共 {len(items)} 句）", param_hint="--approve/--reject")
     if role is not None:
-        _check_role(role, person_in_role)
+        _check_role(role)
     if not chosen and not only_list:
         pending = [n for n, item in enumerate(items, 1) if item.decision == reviews.PENDING]
         for number in pending:
@@ -199,15 +197,15 @@ def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, .
                 chosen.append((number, reviews.APPROVED if answer == "y" else reviews.REJECTED))
         if chosen and role is None:
             role = click.prompt("审核人的岗位（例如 德育主任；写岗位，不写姓名）").strip()
-            _check_role(role, person_in_role)
+            _check_role(role)
     if not chosen:
         sys.exit(0)
     if not role:
         raise click.UsageError("请用 --role 写明审核人的岗位，例如 --role 德育主任")
     day = build_date().isoformat()
-    decisions = [reviews.Decision(items[n - 1].digest, decision, role, day, items[n - 1].path) for n, decision in chosen]
+    decisions = [items[n - 1].decided(decision, role, day) for n, decision in chosen]
     try:
-        path = reviews.record(records.folder, decisions)
+        path = reviews.record(found.records.folder, decisions)
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -216,12 +214,12 @@ def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, .
     click.echo(f"已记录在 {path.relative_to(root.resolve()).as_posix()}（不公开）。改动句子后，原来的批准作废，需要重新审核。")
 
 
-def _check_role(role: str, person_in_role) -> None:
-    if not role.strip():
-        raise click.BadParameter("请写审核人的岗位，例如 德育主任", param_hint="--role")
-    person = person_in_role(role)
-    if person:
-        raise click.BadParameter(f"审核记录只写岗位，不写人名（这里写了“{person}”）。例如：德育主任", param_hint="--role")
+def _check_role(role: str) -> None:
+    from generator.privacy.reviews import role_refusal
+
+    refusal = role_refusal(role)
+    if refusal:
+        raise click.BadParameter(refusal, param_hint="--role")
 
 
 def _echo_reviews(items) -> None:

@@ -16,13 +16,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import REPO, copy_demo, run_cli
+from helpers import gate_data as gd
 from generator.editor import server as server_module
 from generator.editor.cms_config import cms_config
 from generator.editor.command import schema_text
 from generator.editor.schema import KINDS
 from generator.editor.server import Editor, VendorError, vendored_files
+from generator.privacy import meaning
 from generator.problems import Problems
 from generator.records import models
 from generator.records.load import load_record
@@ -491,11 +494,116 @@ def test_page_and_vendored_files_served_with_fixed_types(editor):
 
 
 def test_a_sentence_held_for_review_is_saved_with_a_reminder(editor):
-    """Review holds publication, not the teacher's work: the editor saves the sentence and says
-    to run `careportal review` (the editor does not list reviews yet)."""
+    """Review holds publication, not the teacher's work: the editor saves the sentence with a
+    reminder, and the 待审核 list has it at once."""
     raw = ("title: 主题班会\ndate: 2026-12-10\nkind: 主题班会\nterm: 2026-2027-1\nsummary: 各班开展主题班会。\n"
            "body: 五年级一名学生最近常常一个人坐在教室角落，班主任已经留意。\n")
     status, answer = persist(editor, "activities/2026-12-10-banhui-101010.yml", raw)
     assert status == 200, answer
     assert (school(editor) / "activities/2026-12-10-banhui-101010.yml").is_file()
     assert any("待审核" in w["text"] and "careportal review" in w["text"] for w in answer["warnings"]), answer
+    status, listed = request(editor, "GET", f"/{editor.token}/reviews")
+    assert status == 200 and listed["pending"] == 1
+    assert [i["file"] for i in listed["items"]] == [f"schools/{SLUG}/activities/2026-12-10-banhui-101010.yml"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The 待审核 panel's API: the list check makes, decisions written by privacy/reviews.py
+
+REVIEWED = "五年级一名学生最近常常一个人坐在教室角落，班主任已经留意。"
+
+
+def held(editor: Editor) -> Path:
+    """A sentence held for review, written outside the editor (as Notepad would)."""
+    return gd.write_activity(school(editor), "2026-03-02-banhui", body=REVIEWED, title="三月主题班会")
+
+
+def reviews_file(editor: Editor) -> Path:
+    return school(editor) / "private" / "reviews.yml"
+
+
+def decide(editor: Editor, sentence: str, decision: str, role: str, **headers) -> tuple[int, dict]:
+    return request(editor, "POST", f"/{editor.token}/reviews",
+                   {"sentence": sentence, "decision": decision, "role": role}, headers)
+
+
+def test_review_list_is_the_check_gates_and_an_approval_lets_check_pass(editor):
+    root = editor.store.root
+    path = held(editor)
+    checked = run_cli("check", "--root", str(root))
+    assert checked.returncode == 1 and ": 正文: 待审核: " in checked.stderr
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "五年级" in text)
+    status, listed = request(editor, "GET", f"/{editor.token}/reviews")
+    assert status == 200 and listed["pending"] == 1, listed
+    (item,) = listed["items"]
+    digest = meaning.sentence_digest(REVIEWED)
+    assert item == {"file": f"schools/{SLUG}/activities/2026-03-02-banhui.yml", "line": line, "field": "正文",
+                    "sentence": REVIEWED.rstrip("。"), "digest": digest, "decision": "pending", "state": "待审核",
+                    "role": "", "date": "", "kind": "活动", "title": "三月主题班会",
+                    "link": "#/collections/activities/entries/2026-03-02-banhui"}
+    # the CLI lists the same sentence at the same place
+    listed_cli = run_cli("review", "--root", str(root), "--school", SLUG, "--list")
+    assert f"[待审核] {item['file']}:{line} 正文" in listed_cli.stdout and REVIEWED.rstrip("。") in listed_cli.stdout
+
+    status, answer = decide(editor, digest, "approved", "王校长")
+    assert status == 422 and answer["error"] == "审核记录只写岗位，不写人名（这里写了“王**”）。例如：德育主任", answer
+    assert not reviews_file(editor).exists()
+    cli = run_cli("review", "--root", str(root), "--school", SLUG, "--approve", "1", "--role", "王校长")
+    assert cli.returncode == 2 and answer["error"] in " ".join(cli.stderr.split()), cli.stderr  # one check, one message
+    status, answer = decide(editor, digest, "approved", "  ")
+    assert status == 422 and "岗位" in answer["error"] and not reviews_file(editor).exists()
+
+    status, answer = decide(editor, digest, "approved", " 德育主任 ")
+    assert status == 200, answer
+    assert answer["pending"] == 0 and answer["message"] == "已批准（德育主任，2026-11-23）"
+    assert [(i["decision"], i["state"], i["role"], i["date"]) for i in answer["items"]] == [
+        ("approved", "已批准", "德育主任", "2026-11-23")]
+    written = yaml.safe_load(reviews_file(editor).read_text(encoding="utf-8"))["reviews"]
+    assert written == [{"sentence": digest, "decision": "approved", "role": "德育主任", "date": "2026-11-23",
+                        "file": item["file"]}]
+    checked = run_cli("check", "--root", str(root))
+    assert checked.returncode == 0, checked.stderr
+    # reviews.yml stays out of reach of the CMS file API
+    for action, params in [("getEntry", {"path": "private/reviews.yml"}),
+                           ("entriesByFolder", {"folder": "private", "extension": "yml", "depth": 1})]:
+        status, answer = api(editor, action, params)
+        assert status == 403 and digest not in json.dumps(answer), action
+
+
+def test_review_rejection_and_a_changed_sentence(editor):
+    path = held(editor)
+    digest = meaning.sentence_digest(REVIEWED)
+    status, answer = decide(editor, digest, "rejected", "校长")
+    assert status == 200 and answer["pending"] == 0 and answer["items"][0]["state"] == "已驳回"
+    checked = run_cli("check", "--root", str(editor.store.root))
+    assert checked.returncode == 1 and ": 正文: 已驳回: " in checked.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("角落", "后排"), encoding="utf-8")
+    status, answer = decide(editor, digest, "approved", "校长")  # the sentence it was shown has changed
+    assert status == 409 and "已经改过" in answer["error"]
+    assert answer["pending"] == 1 and answer["items"][0]["sentence"] == REVIEWED.replace("角落", "后排").rstrip("。")
+    assert [e["decision"] for e in yaml.safe_load(reviews_file(editor).read_text(encoding="utf-8"))["reviews"]] == ["rejected"]
+
+
+def test_review_decisions_refused_from_elsewhere(editor):
+    held(editor)
+    digest = meaning.sentence_digest(REVIEWED)
+    body = {"sentence": digest, "decision": "approved", "role": "德育主任"}
+    other = ("y" if editor.token[0] == "x" else "x") + editor.token[1:]
+    for path in ["/reviews", f"/{other}/reviews", f"/{editor.token[:-1]}/reviews"]:
+        status, answer = request(editor, "POST", path, body)
+        assert status == 403 and "拒绝访问" in answer["error"], path
+        status, _ = request(editor, "GET", path)
+        assert status == 403, path
+    for headers in [{"Origin": "http://evil.example"}, {"Origin": f"http://localhost:{editor.port}"}, {"Origin": "null"},
+                    {"Host": f"evil.example:{editor.port}"}, {"Origin": None, "Sec-Fetch-Site": "cross-site"},
+                    {"Origin": None, "Sec-Fetch-Site": "same-site"}, {"X-Careportal-Tab": None},
+                    {"Content-Type": "text/plain"}]:
+        status, answer = request(editor, "POST", f"/{editor.token}/reviews", body, headers)
+        assert status in (403, 415), headers
+        assert "拒绝访问" in answer["error"] or "格式" in answer["error"], headers
+    status, _ = request(editor, "GET", f"/{editor.token}/reviews", headers={"Host": f"evil.example:{editor.port}"})
+    assert status == 403
+    for wrong in [{"sentence": "d74a"}, {"decision": "maybe"}, {"role": 3}]:
+        status, answer = request(editor, "POST", f"/{editor.token}/reviews", {**body, **wrong})
+        assert status == 422 and answer["error"] == "请求格式不对", wrong
+    assert not reviews_file(editor).exists()

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from helpers import REPO, copy_demo
+from helpers import gate_data as gd
 from generator.editor.server import Editor
 from generator.privacy.photos import metadata_found
 from generator.problems import Problems
@@ -339,3 +340,63 @@ def test_every_kind_opens_and_saves_unchanged(chromium, full_editor):
         page.close()
     assert session.outside() == []
     session.close()
+
+
+REVIEWED = "五年级一名学生最近常常一个人坐在教室角落，班主任已经留意。"
+SAVED_FOR_REVIEW = "黄杉村一名学生暑假里在河边玩水，被村民劝回。"
+
+
+def test_review_panel_counts_and_approves(session):
+    """The 待审核 button counts the sentences held for review (one written in Notepad, one saved
+    in the form); the panel explains review, refuses a name as the reviewer and records approvals."""
+    editor = session.editor
+    gd.write_activity(editor.store.folder, "2026-03-02-banhui", body=REVIEWED, title="三月主题班会")
+    page = session.open("#/collections/policies/entries/jiafang")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    count = page.locator("#careportal-review-count")
+    wait_for(lambda: count.inner_text() == "1")
+    assert "waiting" in page.locator("#careportal-reviews").get_attribute("class")
+    body = page.locator('textarea[id^="body-field-"]')
+    body.wait_for()
+    body.fill(body.input_value() + "\n\n" + SAVED_FOR_REVIEW)
+    publish(page)
+    wait_for(lambda: count.inner_text() == "2")  # refreshed after the save, no reload
+
+    page.locator("#careportal-reviews").click()
+    panel = page.locator("#careportal-review-panel")
+    panel.get_by_text("可能让村里的人认出是哪个孩子").wait_for()
+    items = panel.locator(".careportal-review-item")
+    wait_for(lambda: items.count() == 2)
+    texts = items.all_inner_texts()
+    assert any("三月主题班会" in t and "activities/2026-03-02-banhui.yml" in t and "正文" in t
+               and REVIEWED.rstrip("。") in t and "待审核" in t for t in texts), texts
+    assert any("policies/jiafang.yml" in t and SAVED_FOR_REVIEW.rstrip("。") in t for t in texts), texts
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.careportal-review-sentence')).fontSize)") >= 18
+
+    role = page.locator("#careportal-review-role")
+    role.fill("王校长")
+    items.first.get_by_role("button", name="批准").click()
+    message = page.locator("#careportal-review-message")
+    message.get_by_text("不写人名", exact=False).wait_for()
+    assert count.inner_text() == "2" and not (editor.store.folder / "private" / "reviews.yml").exists()
+    role.fill("德育主任")
+    shot(page, "editor-review.png")
+    for _ in range(2):
+        before = count.inner_text()
+        panel.locator('.careportal-review-item[data-decision="pending"]').first.get_by_role("button", name="批准").click()
+        wait_for(lambda before=before: count.inner_text() != before)
+    assert count.inner_text() == "0"
+    assert "waiting" not in (page.locator("#careportal-reviews").get_attribute("class") or "")
+    assert [t.startswith("已批准") for t in items.all_inner_texts()] == [True, True]
+    message.get_by_text("已批准（德育主任，2026-11-23）", exact=False).wait_for()
+    page.locator("#careportal-status").get_by_text("全部记录检查通过").wait_for()
+    written = (editor.store.folder / "private" / "reviews.yml").read_text(encoding="utf-8")
+    assert written.count("decision: approved") == 2 and written.count("role: 德育主任") == 2
+    page.locator("#careportal-review-close").click()
+    assert not panel.is_visible()
+    page.locator("#careportal-reviews").click()
+    with session.context.expect_page() as opened:
+        panel.get_by_role("link", name="活动：三月主题班会").click()  # the title opens the record
+    record = opened.value
+    record.locator('input[id^="title-field-"]').wait_for()
+    wait_for(lambda: record.locator('input[id^="title-field-"]').input_value() == "三月主题班会")

@@ -1,10 +1,11 @@
 """`careportal edit`: one school's editor on http://127.0.0.1:<port>/<token>/.
 
 Everything lives under the random token of this run: the page, the vendored Decap CMS, the API
-(`/<token>/api/v1`) and the preview (`/<token>/preview/`). A request is refused unless its Host is
-this server's own 127.0.0.1:<port> (DNS rebinding), its Origin (when a browser sends one) is the
-same, it is not marked cross-site, and its path starts with the token. The server binds 127.0.0.1
-only and imports nothing Unix-only (schools run Windows).
+(`/<token>/api/v1`), the 待审核 panel's list and decisions (`/<token>/reviews`, reviewing.py) and
+the preview (`/<token>/preview/`). A request is refused unless its Host is this server's own
+127.0.0.1:<port> (DNS rebinding), its Origin (when a browser sends one) is the same, it is not
+marked cross-site, and its path starts with the token; a POST also needs JSON and the tab's id.
+The server binds 127.0.0.1 only and imports nothing Unix-only (schools run Windows).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from generator.editor import reviewing
 from generator.editor.cms_config import DECAP_VERSION, cms_config
 from generator.editor.protocol import Protocol, problem_json
 from generator.editor.store import SchoolStore
@@ -120,6 +122,7 @@ class Editor:
         self.store = SchoolStore(root, slug)
         self.protocol = Protocol(self.store)
         self.token = secrets.token_urlsafe(24)
+        self.today = today
         self.preview = Preview(self.store.root, slug, work, today)
         self.httpd = _Server(("127.0.0.1", port), _handler(self))
         self.port = self.httpd.server_address[1]
@@ -243,6 +246,8 @@ def _handler(editor: Editor):
                 self._file(STATIC / rest)
             elif rest == "problems":
                 self._json(200, editor.problems())
+            elif rest == "reviews":
+                self._json(200, reviewing.review_list(editor.store.root, editor.store.slug))
             elif rest == "preview" or rest.startswith("preview/"):
                 self._preview(unquote(rest.removeprefix("preview").lstrip("/")))
             else:
@@ -279,7 +284,7 @@ def _handler(editor: Editor):
             rest = self._allowed()
             if rest is None:
                 return
-            if rest != "api/v1":
+            if rest not in {"api/v1", "reviews"}:
                 self._refuse(404, "没有这个接口")
                 return
             if self.headers.get("Origin") is None and self.headers.get("Sec-Fetch-Site") not in (None, "same-origin"):
@@ -304,7 +309,10 @@ def _handler(editor: Editor):
             except (UnicodeDecodeError, json.JSONDecodeError):
                 self._refuse(400, "请求格式不对")
                 return
-            status, answer = editor.protocol.handle(body, tab)
+            if rest == "reviews":
+                status, answer = reviewing.decide(editor.store.root, editor.store.slug, body, editor.today.isoformat())
+            else:
+                status, answer = editor.protocol.handle(body, tab)
             self._json(status, answer)
 
         def _not_allowed(self) -> None:

@@ -23,7 +23,7 @@ from generator.privacy.context import (Context, context, county_context, problem
 from generator.problems import Problem, Severity
 from generator.records import labels
 from generator.records.source import text_values
-from generator.records.load import County, Loaded, SchoolRecords
+from generator.records.load import County, Loaded, SchoolRecords, load_county
 
 GATE_FORMAT = "1"  # bump when what a cached result holds changes
 
@@ -275,6 +275,26 @@ def school_reviews(county: County, records: SchoolRecords) -> list[reviews.Revie
     items: list[reviews.ReviewItem] = []
     check_records(county, records, reviewed=items)
     return sorted(items, key=lambda i: (i.path, i.line, i.digest))
+
+
+@dataclass(frozen=True)
+class SchoolReviews:
+    """One school's sentences for review as `careportal check` decides them, or why they cannot be
+    read (`problems`: the school's records have errors, or the bureau file is missing)."""
+
+    records: SchoolRecords
+    items: list[reviews.ReviewItem]
+    problems: list[Problem]
+
+
+def reviews_of(root: Path, slug: str) -> SchoolReviews:
+    """Load one school (as check does) and list its sentences for review: what `careportal review`
+    and the editor's 待审核 panel show."""
+    county = load_county(root, only=[slug])
+    records = county.schools[0]
+    if not records.ok or county.bureau is None:
+        return SchoolReviews(records, [], list(county.problems) + list(records.problems))
+    return SchoolReviews(records, school_reviews(county, records), [])
 
 
 def check_bureau(county: County) -> list[Problem]:

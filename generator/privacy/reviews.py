@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.privacy.contacts import person_in_role
 from generator.problems import Problem, Severity
 
 REVIEWS_FILE = "reviews.yml"
@@ -32,6 +33,7 @@ APPROVED, REJECTED, PENDING = "approved", "rejected", "pending"
 DECISIONS = {APPROVED: "已批准", REJECTED: "已驳回", PENDING: "待审核"}
 REVIEW_RULE = "待审核"
 REJECTED_RULE = "已驳回"
+MAX_ROLE = 30
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,29 @@ class ReviewItem:
     role: str = ""
     day: str = ""
 
+    def decided(self, decision: str, role: str, day: str) -> Decision:
+        """The decision a reviewer (by post) takes on this sentence on `day`."""
+        return Decision(self.digest, decision, role, day, self.path)
+
     def report(self) -> dict:
         """Its entry in the gate report: where, which sentence (digest) and the decision; no text."""
         return {"file": self.path, "line": self.line, "field": self.field, "sentence_hash": self.digest[:12],
                 "decision": self.decision, "decision_text": DECISIONS[self.decision], "role": self.role,
                 "date": self.day}
+
+
+def role_refusal(role: str) -> str | None:
+    """Why `role` cannot be recorded as the reviewer (Chinese), or None: a post, never a person's
+    name. `careportal review` and the editor both ask this."""
+    role = (role or "").strip()
+    if not role:
+        return "请写审核人的岗位，例如 德育主任"
+    if len(role) > MAX_ROLE:
+        return f"岗位写得太长了（最多 {MAX_ROLE} 个字），例如 德育主任"
+    person = person_in_role(role)
+    if person:
+        return f"审核记录只写岗位，不写人名（这里写了“{person}”）。例如：德育主任"
+    return None
 
 
 def reviews_path(folder: Path) -> Path:

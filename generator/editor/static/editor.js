@@ -1,6 +1,7 @@
 // careportal's part of the editor page: starts Decap CMS with the configuration generated from
 // the record models, sends this tab's id with every API call (so the server can refuse a save
-// based on an old copy), and shows the server's Chinese refusals next to the fields they concern.
+// based on an old copy), shows the server's Chinese refusals next to the fields they concern, and
+// runs the 待审核 panel (the sentences held for review, GET/POST <base>reviews).
 (function () {
   "use strict";
   window.CMS_MANUAL_INIT = true;
@@ -71,6 +72,7 @@
         if (response.ok) {
           clearProblems();
           refreshStatus();
+          refreshReviews();
         } else {
           response.clone().json().then(function (answer) {
             showProblems(answer.problems || [], answer.error || "没有保存");
@@ -92,6 +94,7 @@
 
   function markEntries() {
     document.querySelectorAll('a[href*="/entries/"]').forEach(function (link) {
+      if (link.closest("#careportal-review-panel")) { return; }
       var match = /\/collections\/([^/]+)\/entries\/([^/?#]+)$/.exec(link.getAttribute("href") || "");
       var level = match ? marked[match[1] + "/" + match[2]] : null;
       var badge = link.querySelector(".careportal-badge");
@@ -140,6 +143,111 @@
     });
   }
 
+  // --- the 待审核 panel --------------------------------------------------------------------------
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function reviewMessage(text, bad) {
+    var box = document.getElementById("careportal-review-message");
+    box.textContent = text || "";
+    box.className = bad ? "bad" : "good";
+    box.hidden = !text;
+  }
+
+  function reviewItem(item) {
+    var row = element("li", "careportal-review-item");
+    row.dataset.decision = item.decision;
+    var head = element("p", "careportal-review-record");
+    head.appendChild(element("span", "careportal-review-state", item.state));
+    var title = item.kind + "：" + (item.title || "（没有标题）");
+    if (item.link) {
+      var open = element("a", "", title);
+      // a new window: Decap does not switch from one open record to another by the address alone
+      open.href = item.link;
+      open.target = "_blank";
+      open.rel = "noopener";
+      open.title = "在新窗口里打开这条记录修改";
+      head.appendChild(open);
+    } else {
+      head.appendChild(element("span", "", title));
+    }
+    row.appendChild(head);
+    row.appendChild(element("p", "careportal-review-where",
+      "文件 " + item.file + "　第 " + item.line + " 行　" + (item.field ? "“" + item.field + "”一项" : "")));
+    row.appendChild(element("blockquote", "careportal-review-sentence", item.sentence));
+    if (item.decision !== "pending") {
+      row.appendChild(element("p", "careportal-review-decided", item.state + "：" + item.role + "，" + item.date));
+    }
+    var buttons = element("p", "careportal-review-buttons");
+    [["approved", "批准"], ["rejected", "驳回"]].forEach(function (choice) {
+      var button = element("button", "careportal-review-" + choice[0], choice[1]);
+      button.type = "button";
+      button.disabled = item.decision === choice[0];
+      button.addEventListener("click", function () { decideReview(item, choice[0]); });
+      buttons.appendChild(button);
+    });
+    row.appendChild(buttons);
+    return row;
+  }
+
+  function showReviews(answer) {
+    var button = document.getElementById("careportal-reviews");
+    document.getElementById("careportal-review-count").textContent = answer.pending === null ? "?" : String(answer.pending);
+    button.className = answer.pending === 0 ? "" : "waiting";
+    var list = document.getElementById("careportal-review-items");
+    list.textContent = "";
+    if (answer.error) {
+      reviewMessage(answer.error, true);
+    }
+    if (!answer.items.length && !answer.error) {
+      list.appendChild(element("li", "careportal-review-none", "本校现在没有需要审核的句子。"));
+    }
+    answer.items.forEach(function (item) { list.appendChild(reviewItem(item)); });
+  }
+
+  function refreshReviews() {
+    return originalFetch(base + "reviews", { headers: { "X-Careportal-Tab": tab } }).then(function (r) {
+      return r.json();
+    }).then(showReviews);
+  }
+
+  function decideReview(item, decision) {
+    var role = document.getElementById("careportal-review-role");
+    reviewMessage("正在记录……", false);
+    originalFetch(base + "reviews", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Careportal-Tab": tab },
+      body: JSON.stringify({ sentence: item.digest, decision: decision, role: role.value })
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (answer.items) { showReviews(answer); }
+        if (response.ok) {
+          reviewMessage("已记录：" + answer.message, false);
+          refreshStatus();
+        } else {
+          reviewMessage(answer.error || "没有记录", true);
+          if (answer.field === "role") { role.focus(); }
+        }
+      });
+    }, function () { reviewMessage("没有记录：编辑器已经关闭了吗？请重新运行 careportal edit", true); });
+  }
+
+  function toggleReviews(open) {
+    var panel = document.getElementById("careportal-review-panel");
+    panel.hidden = !open;
+    document.getElementById("careportal-reviews").setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      reviewMessage("", false);
+      refreshReviews();
+      document.getElementById("careportal-review-role").focus();
+    }
+  }
+
   window.addEventListener("DOMContentLoaded", function () {
     var config = JSON.parse(document.getElementById("careportal-config").textContent);
     // the proxy backend has no accounts: mark this browser as signed in, so no login page shows
@@ -147,6 +255,7 @@
     window.CMS.init({ config: config });
     document.getElementById("careportal-check").addEventListener("click", function () {
       var list = document.getElementById("careportal-list");
+      refreshReviews();
       refreshStatus().then(function () { list.hidden = !list.hidden && false; list.hidden = false; });
     });
     document.getElementById("careportal-list").addEventListener("click", function () {
@@ -155,7 +264,16 @@
     document.getElementById("careportal-problems").addEventListener("click", function () {
       document.getElementById("careportal-problems").hidden = true;
     });
+    document.getElementById("careportal-reviews").addEventListener("click", function () {
+      toggleReviews(document.getElementById("careportal-review-panel").hidden);
+    });
+    document.getElementById("careportal-review-close").addEventListener("click", function () { toggleReviews(false); });
+    document.getElementById("careportal-review-role").addEventListener("input", function () { reviewMessage("", false); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !document.getElementById("careportal-review-panel").hidden) { toggleReviews(false); }
+    });
     refreshStatus();
+    refreshReviews();
     new MutationObserver(markEntries).observe(document.body, { childList: true, subtree: true });
   });
 }());
