@@ -237,8 +237,8 @@ def test_save_keeps_comments_and_order_of_unchanged_fields(editor):
     assert status == 200, answer
     written = path.read_text(encoding="utf-8")
     assert written.startswith("# 工作制度：谈心和结对帮扶制度\n")  # the comment is still there
-    # the one duty is now written as a list (same meaning), the 是 kept as written
-    assert written == original.replace(old_form, listed.replace("per: 两周", "per: 月"))
+    # still one duty: the file keeps its older form, only the changed line differs (the 是 kept as written)
+    assert written == original.replace(old_form, old_form.replace("per: 两周", "per: 月"))
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
     # a second duty added in the form: the first keeps its spelling, the new one is appended
     raw = raw.replace("    at_least: true\n", "    at_least: true\n  - who: 学校\n    through: 督促家长\n    action: 与孩子通电话\n"
@@ -346,7 +346,7 @@ def test_the_policy_form_offers_a_list_of_duties_in_chinese():
     assert duties["widget"] == "list" and duties["label"] == "各项职责"
     labels = {f["name"]: f["label"] for f in duties["fields"]}
     assert labels == {"who": "谁来做", "through": "通过谁（督促家长、组织学生……）", "action": "做什么", "count": "次数",
-                      "count_max": "最多次数", "per": "每（周期）", "frequency": "频次（没有具体次数时）", "at_least": "“至少”",
+                      "count_max": "最多次数", "per": "周期", "frequency": "频次（没有具体次数时）", "at_least": "“至少”",
                       "windows": "时段"}
     at_least = next(f for f in duties["fields"] if f["name"] == "at_least")
     assert at_least["widget"] == "boolean" and at_least["default"] is False

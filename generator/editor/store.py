@@ -253,7 +253,7 @@ class SchoolStore:
     def display_text(self, target: Target, data: bytes) -> str:
         """The file as the editor's form should see it: a yes/no field left out of the file shows
         its default, and a field kept for older files (a policy's one `cadence`) shows as the one
-        item of the list that replaced it (`duties`), which a save then writes; the file is unchanged."""
+        item of the list that replaced it (`duties`), which a save writes back as `cadence` while it holds one item; the file is unchanged."""
         text = data.decode("utf-8-sig", errors="replace")
         if target.kind == "media":
             return text
@@ -376,16 +376,29 @@ def _defaults(model) -> dict[tuple, Any]:
     return found
 
 
-def _move_replaced(document: CommentedMap, replaced: dict[str, str]) -> bool:
-    """`cadence: {…}` → `duties: [{…}]`, in the same place (when the list is not written too)."""
-    moved = False
+def _move_replaced(document: CommentedMap, replaced: dict[str, str]) -> list[tuple[str, str]]:
+    """`cadence: {…}` → `duties: [{…}]`, in the same place (when the list is not written too);
+    returns what was moved, so that `_move_back` can keep a file that still holds one item as written."""
+    moved = []
     for old, new in replaced.items():
         if isinstance(document.get(old), CommentedMap) and new not in document:
             position = list(document).index(old)
             value = document.pop(old)
             document.insert(position, new, CommentedSeq([value]))
-            moved = True
+            moved.append((old, new))
     return moved
+
+
+def _move_back(document: CommentedMap, moved: list[tuple[str, str]]) -> None:
+    """A list that still holds its one item goes back under the older name (`duties: [{…}]` →
+    `cadence: {…}`): a save that changed something else changes only that line; a second duty
+    added in the form writes the list."""
+    for old, new in moved:
+        items = document.get(new)
+        if isinstance(items, CommentedSeq) and len(items) == 1 and isinstance(items[0], CommentedMap):
+            position = list(document).index(new)
+            document.pop(new)
+            document.insert(position, old, items[0])
 
 
 def _fill_defaults(document: CommentedMap, defaults: dict[tuple, Any], path: tuple) -> bool:
@@ -489,7 +502,8 @@ def _merge(old, new, defaults: dict[tuple, Any], path: tuple = ()):
 def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] = None,
                 replaced: Optional[dict[str, str]] = None) -> str:
     """The file after a save. A field the form shows moved into a list (`replaced`: a policy's one
-    `cadence` shown as `duties`) is moved in the file too, so its unchanged parts keep their spelling."""
+    `cadence` shown as `duties`) is moved in the file too, so its unchanged parts keep their spelling,
+    and moved back while the list holds only that one item."""
     yaml = _round_trip()
     document = None
     if current is not None:
@@ -498,8 +512,9 @@ def merged_text(current: Optional[bytes], data: dict, defaults: Optional[dict] =
         except Exception:  # a file the editor's form could not have come from: written afresh
             document = None
     if isinstance(document, CommentedMap):
-        _move_replaced(document, {old: new for old, new in (replaced or {}).items() if new in data})
+        moved = _move_replaced(document, {old: new for old, new in (replaced or {}).items() if new in data})
         document = _merge(document, data, defaults or {})
+        _move_back(document, moved)
     else:
         document = _fresh(data)
     buffer = io.StringIO()
