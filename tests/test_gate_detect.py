@@ -276,3 +276,14 @@ def test_identifiers_careportal_makes_up_never_look_like_numbers(key):
 
     made = " - ".join([opaque(key), opaque(key + "x", 10), "careportal-" + opaque(key + "y")] * 3)
     assert not hits(made, allowed=frozenset())
+
+
+def test_an_address_at_the_end_of_a_line_is_not_joined_to_the_next_line():
+    """The squeezed view drops line breaks: an address ending a line (bureau.yml's `address:`) was
+    reported a second time as `q***@163.comdefaultterm`, joined to the next line's key. It is cut at
+    its line's end; an address that is one only across a line break is still found whole."""
+    text = "address: 文昌路66号，来信请寄 qxjyj_jcjy@163.com\ndefault_term: 2025-2026-1\n"
+    found = [h.masked for h in detect.find_contacts(detect.fold(text), frozenset()) if h.label == "电子邮箱"]
+    assert found == [detect.mask_email("qxjyj_jcjy@163.com")]
+    split = "来信请寄 qxjyj_jcjy@163.\ncom 谢谢\n"
+    assert [h.label for h in detect.find_contacts(detect.fold(split), frozenset())] == ["电子邮箱"]

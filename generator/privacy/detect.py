@@ -313,6 +313,19 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _email_on_its_line(folded: Folded, match: re.Match) -> tuple[int, str]:
+    """An address found in the squeezed view (line breaks dropped), cut at the end of its line when
+    what remains is still an address: `x@163.com` at a line's end is not `x@163.comdefaultterm`
+    joined to the next line's key. An address that is one only across lines is kept whole."""
+    start = folded.unsqueeze(match.start())
+    line, address = folded.line(start), match.group()
+    end = len(address)
+    while end > 1 and folded.line(folded.unsqueeze(match.start() + end - 1)) != line:
+        end -= 1
+    cut = _EMAIL.fullmatch(address[:end]) if end < len(address) else None
+    return start, cut.group() if cut else address
+
+
 def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_domains: tuple[str, ...] = (),
                   thorough: bool = True) -> list[Hit]:
     """Phones, e-mails and bank cards. `thorough` adds libphonenumber's matcher (every way of
@@ -352,8 +365,8 @@ def find_contacts(folded: Folded, allowed_phones: frozenset[str], allowed_email_
         if local in allowed_phones or any(key.endswith(local) for key in allowed_phones if len(key) > len(local)):
             continue  # the subscriber part of a declared line (6472105 of 0599-6472105)
         phone(folded.unsqueeze(match.start("local")), local)
-    emails = [(m.start(), m.group()) for m in _EMAIL.finditer(folded.squeezed)] if "@" in folded.squeezed else []
-    emails = [(folded.unsqueeze(o), a) for o, a in emails] + list(disguise.spelled_emails(folded.text))
+    emails = [_email_on_its_line(folded, m) for m in _EMAIL.finditer(folded.squeezed)] if "@" in folded.squeezed else []
+    emails += list(disguise.spelled_emails(folded.text))
     for offset, address in emails:
         domain = address.rsplit("@", 1)[1].lower()
         if _FILE_SUFFIX.search(domain):
