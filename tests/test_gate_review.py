@@ -225,3 +225,15 @@ def test_every_duty_of_a_policy_is_read_as_a_generated_sentence():
     assert [t.line for t in texts] == [policy.line_of("duties", i) for i in range(len(policy.record.duties))]
     assert len(set(t.line for t in texts)) == len(texts)
     assert all(t.text.startswith(("班主任", "学校", "结对")) and t.text.endswith("。") for t in texts)
+
+
+def test_a_place_before_an_institution_is_not_a_childs_name():
+    """柳浪中队 is a police squad, not a child called 柳浪: with no school of the county named 柳浪 (the
+    1,000-school benchmark's synthetic county), the sentence was held for review in 305 schools."""
+    sentence = "10月16日，交警大队柳浪中队的民警来校，教孩子们认识交通标志、靠右走。"
+    from generator.privacy import detect
+    names = detect.name_candidates(sentence, (), ())
+    assert names == []
+    assert meaning.find_text_rules(sentence, 10, names, (), True) == []
+    child = "三年级的柳静同学和奶奶住在一起，教孩子们认识交通标志。"  # a name is still read as one
+    assert [w for _, w in detect.name_candidates(child, (), ())] == ["柳静"]

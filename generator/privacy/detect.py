@@ -658,6 +658,9 @@ _NAME_FLAGS = {"nr", "nr1", "nr2", "nrf", "nrfg"}
 _TITLES = ("老师", "校长", "主任", "书记", "同志", "阿姨", "叔叔", "伯伯", "奶奶", "爷爷", "师傅", "医生", "警官",
            "园长", "教练", "先生", "女士", "局长", "股长", "组长", "队长", "村长", "支书", "所长", "院长", "部长")
 _PLACE_SUFFIX = set("乡镇村县市省区路街楼园院校所站节会队组室馆厅场寺庙河湖山岭塘桥坝湾店厂社团部局处科")
+# Words that follow a place's name in an institution's (柳浪中队, 青溪中心小学, 黄杉派出所).
+_PLACE_WORDS = ("中队", "大队", "支队", "中心", "中学", "小学", "初中", "高中", "九年", "幼儿", "派出", "关工委", "妇联",
+                "社区", "街道", "卫生", "医院", "司法", "交警", "边防", "片区", "学区", "联校", "完小", "教学点")
 # Words of school work that jieba's dictionary lacks, so that its tagger reads them as a surname
 # and a given name (师德建设 → 师德/nr): added to the name tagger's dictionary as ordinary nouns.
 SCHOOL_WORDS = (
@@ -736,8 +739,8 @@ def _names_in(text: str, tokenizer, freq: dict, allowed: list[str], known: list[
         if len(word) == 3 and (freq.get(word[:2]) or 0) >= _COMMON_WORD_FREQ:
             continue  # 桂花树, 初中生, 宣传周: a common word plus one character
         after = text[offset:offset + 1]
-        if after and after in _PLACE_SUFFIX:
-            continue
+        if after and after in _PLACE_SUFFIX or text.startswith(_PLACE_WORDS, offset):
+            continue  # 柳浪乡, 柳浪中队, 柳浪中心小学: a place or an institution
         if any(word in a or a in word for a in allowed) or any(word in k for k in known):
             continue
         found.append((start, word))
