@@ -237,3 +237,19 @@ def test_a_place_before_an_institution_is_not_a_childs_name():
     assert meaning.find_text_rules(sentence, 10, names, (), True) == []
     child = "三年级的柳静同学和奶奶住在一起，教孩子们认识交通标志。"  # a name is still read as one
     assert [w for _, w in detect.name_candidates(child, (), ())] == ["柳静"]
+
+
+def test_a_sentence_broken_across_lines_is_read_whole():
+    """Markdown joins a paragraph's lines into one sentence on the page: the rules read it whole (a
+    sensitive attribute on the next line is still about the child of the first), and a sentence held
+    for review is digested whole, so changing its second line voids an approval."""
+    split = "五年级一名学生\n父母离异，由奶奶照顾。"
+    assert [h.label for h in meaning.find_text_rules(split, 10, (), (), True)] == ["敏感信息"]
+    held = "五年级一名学生最近常常\n一个人坐在教室角落。"
+    first = meaning.find_text_rules(held, 10, (), (), True)
+    changed = meaning.find_text_rules(held.replace("教室角落", "操场边上"), 10, (), (), True)
+    assert [h.label for h in first] == [meaning.REVIEW] == [h.label for h in changed]
+    assert first[0].masked != changed[0].masked
+    # a blank line or a list item still ends a sentence
+    listed = "活动安排：\n- 五年级一名学生领读\n- 全体同学跟读"
+    assert [h.label for h in meaning.find_text_rules(listed, 10, (), (), True)] == [meaning.REVIEW]

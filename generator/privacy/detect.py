@@ -768,7 +768,11 @@ _CHILD_COUNT = re.compile(
 )
 _EXTREME = re.compile(r"100\s*%|百分之百|(?<![\d.])0\s*%|无一|全部|所有|全体")
 _LIST_INTRO = re.compile(r"(?:名单|名册|获得者|受助学生|受助人)\s*(?:如下)?\s*[:：]|如下\s*[:：]")
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+")
+# A sentence as a reader reads it: up to 。！？； — a single line break inside a paragraph does not end
+# it (Markdown joins the lines of a paragraph: "五年级一名学生\n父母离异" is one sentence on the page);
+# a blank line, a list item, a heading or a quote does.
+SENTENCE = re.compile(r"[^。！？；!?;\n](?:[^。！？；!?;\n]|\n(?![ \t]*(?:\n|[-*+>#]|\d+[.、)）])))*")
+_SENTENCE = SENTENCE
 
 
 def chinese_number(text: str) -> Optional[int]:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from generator.privacy.detect import ERROR, Hit, SURNAMES, chinese_number, name_tagger
+from generator.privacy.detect import ERROR, SENTENCE, SURNAMES, Hit, chinese_number, name_tagger
 
 # ---------------------------------------------------------------------------------------------
 # Lexicon
@@ -127,7 +127,7 @@ _CLEARS = re.compile(r"代表|比赛|竞赛|大赛|评比|获得|获奖|荣获|�
                      r"小记者|志愿|班干部|队长|委员|发言|分享|当选|标兵|称号|好少年|三好")
 _SUPPRESSED = re.compile(r"(?:少于|不足|不到)\s*(?P<num>\d+)\s*(?:人|名)")
 _FEW = re.compile(r"个别(?:学生|孩子|同学|留守儿童|幼儿)")
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+")
+_SENTENCE = SENTENCE  # one reading of where a sentence ends (detect.SENTENCE)
 _CLAUSE = re.compile(r"[^，,：:、]+")
 _CHILD = re.compile("|".join(CHILD_NOUNS))
 _OTHER = re.compile("|".join(OTHER_NOUNS))

@@ -111,7 +111,7 @@ def _check_file(item: Loaded, county: County, ctx: Context, review: bool = True)
             if hit.label == meaning.REVIEW:
                 end = meaning.sentence_end(one.text, hit.start)
                 shown = value if len(value) == len(one.text) else one.text  # as written, when offsets agree
-                sentence = shown[hit.start:end].strip()
+                sentence = re.sub(r"\s*\n\s*", "", shown[hit.start:end]).strip()  # one paragraph's lines, joined
                 if ("review", hit.masked) not in seen:
                     seen.add(("review", hit.masked))
                     problems.append(reviews.ReviewProblem(item.path, one.line(hit.start), labels.field_path(value_path),
