@@ -236,6 +236,11 @@ def test_a_vague_frequency_is_a_word_without_a_number(tmp_path, lines, word, rem
     ("  - action: 与留守儿童谈心\n    count: 1\n    per: 月\n", "  - 班主任每月与留守儿童谈心一次\n",
      ("x.yml:11: 各项职责第2条: “班主任每月与留守儿童谈心一次” 请把这项职责分开写成几行：who（谁来做，可不写）、action（做什么）、"
       "count 和 per（例如 count: 1 和 per: 月），说不出次数时写 frequency: 经常")),
+    # a list or a mapping where a word or number belongs: a field error, not a program error
+    ("    count: 1\n    per: 月\n", "    count: [1, 2]\n    per: 月\n",
+     "x.yml:12: 各项职责第2条的次数: （一组内容） 不是整数，应写成数字，例如 30"),
+    ("    count: 1\n    per: 月\n", "    count: 1\n    per: {a: 1}\n",
+     "x.yml:13: 各项职责第2条的周期: （一组内容） 不是可选的值，请从这些里选一个：天、周、两周、月、学期、半年、年"),
     ("duties:\n", "cadence:\n  action: 谈心\n  count: 1\n  per: 月\nduties:\n",
      "x.yml:5: 频次: cadence 和 duties 只能写一个：请把 cadence 下面的内容移到 duties 下面，作为其中一项（以“- ”开头）"),
 ])

@@ -934,7 +934,7 @@ def _vague_word(value: Any) -> Optional[str]:
     """The canonical word of a vague frequency written in `per` or `count` (经常, 經常), else None."""
     with phrasing.quiet():  # the caller notes its own reminder
         read = _read_vague(value)
-    return read if read in {v.value for v in VagueFrequency} else None
+    return read if isinstance(read, str) and read in {v.value for v in VagueFrequency} else None
 
 
 def _to_duty(value: Any) -> Any:
