@@ -163,11 +163,11 @@ def check(root: Path) -> None:
 @main.command()
 @root_option
 @click.option("--school", "slug", required=True, help="学校文件夹名，例如 huangshan-cun。")
-@click.option("--approve", multiple=True, type=int, metavar="N", help="批准第 N 句（可写多次），要同时写 --role。")
-@click.option("--reject", multiple=True, type=int, metavar="N", help="驳回第 N 句（可写多次），要同时写 --role。")
+@click.option("--approve", multiple=True, metavar="编号", help="批准这一句（写列表里的编号，如 0fbc69a5；可写多次），要同时写 --role。")
+@click.option("--reject", multiple=True, metavar="编号", help="驳回这一句（写列表里的编号；可写多次），要同时写 --role。")
 @click.option("--role", default=None, help="审核人的岗位，例如 德育主任（写岗位，不写姓名）。")
 @click.option("--list", "only_list", is_flag=True, help="只列出需要审核的句子，不审核。")
-def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, ...], role: str | None,
+def review(root: Path, slug: str, approve: tuple[str, ...], reject: tuple[str, ...], role: str | None,
            only_list: bool) -> None:
     """审核规则判断不了的句子（可能让人认出某个孩子）：逐句批准或驳回，批准前这所学校不会发布。"""
     from generator.privacy import reviews
@@ -182,10 +182,11 @@ def review(root: Path, slug: str, approve: tuple[int, ...], reject: tuple[int, .
         sys.exit(1)
     items = found.items
     _echo_reviews(items)
-    chosen = [(n, reviews.APPROVED) for n in approve] + [(n, reviews.REJECTED) for n in reject]
-    wrong = [n for n, _ in chosen if not 1 <= n <= len(items)]
-    if wrong:
-        raise click.BadParameter(f"没有第 {wrong[0]} 句（共 {len(items)} 句）", param_hint="--approve/--reject")
+    chosen = [(_review_number(items, given), reviews.APPROVED) for given in approve]
+    chosen += [(_review_number(items, given), reviews.REJECTED) for given in reject]
+    twice = {n for n, _ in chosen if sum(1 for m, _ in chosen if m == n) > 1}
+    if twice:
+        raise click.BadParameter(f"第 {min(twice)} 句写了两次（批准还是驳回？），每句只写一次", param_hint="--approve/--reject")
     if role is not None:
         _check_role(role)
     if not chosen and not only_list:
@@ -222,6 +223,17 @@ def _check_role(role: str) -> None:
         raise click.BadParameter(refusal, param_hint="--role")
 
 
+def _review_number(items, given: str) -> int:
+    """The list position of the sentence a reviewer names by its 编号 (the digest's start, as check
+    and the list print it): a number would name whichever sentence is there when the list changed."""
+    key = given.strip().lower()
+    found = [n for n, item in enumerate(items, 1) if len(key) >= 6 and item.digest.startswith(key)]
+    if len(found) != 1:
+        raise click.BadParameter(f"没有编号为“{given}”的句子：请写 careportal review --list 列出的 8 位编号",
+                                 param_hint="--approve/--reject")
+    return found[0]
+
+
 def _echo_reviews(items) -> None:
     from generator.privacy import reviews
 
@@ -234,7 +246,7 @@ def _echo_reviews(items) -> None:
         state = reviews.DECISIONS[item.decision]
         if item.decision != reviews.PENDING:
             state += f"：{item.role}，{item.day}"
-        click.echo(f"{number}. [{state}] {item.path}:{item.line} {item.field}")
+        click.echo(f"{number}. [{state}] 编号 {item.digest[:8]}  {item.path}:{item.line} {item.field}")
         click.echo(f"   {item.sentence}")
 
 

@@ -543,12 +543,12 @@ def test_review_list_is_the_check_gates_and_an_approval_lets_check_pass(editor):
                     "link": "#/collections/activities/entries/2026-03-02-banhui"}
     # the CLI lists the same sentence at the same place
     listed_cli = run_cli("review", "--root", str(root), "--school", SLUG, "--list")
-    assert f"[待审核] {item['file']}:{line} 正文" in listed_cli.stdout and REVIEWED.rstrip("。") in listed_cli.stdout
+    assert f"[待审核] 编号 {digest[:8]}  {item['file']}:{line} 正文" in listed_cli.stdout and REVIEWED.rstrip("。") in listed_cli.stdout
 
     status, answer = decide(editor, digest, "approved", "王校长")
     assert status == 422 and answer["error"] == "审核记录只写岗位，不写人名（这里写了“王**”）。例如：德育主任", answer
     assert not reviews_file(editor).exists()
-    cli = run_cli("review", "--root", str(root), "--school", SLUG, "--approve", "1", "--role", "王校长")
+    cli = run_cli("review", "--root", str(root), "--school", SLUG, "--approve", digest[:8], "--role", "王校长")
     assert cli.returncode == 2 and answer["error"] in " ".join(cli.stderr.split()), cli.stderr  # one check, one message
     status, answer = decide(editor, digest, "approved", "  ")
     assert status == 422 and "岗位" in answer["error"] and not reviews_file(editor).exists()

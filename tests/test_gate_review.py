@@ -140,12 +140,16 @@ def test_review_holds_the_school_until_approved_and_a_change_voids_the_approval(
         (rel, line, "正文", "pending")]
 
     listed = run_cli("review", "--root", str(root), "--school", SCHOOL, "--list")
-    assert listed.returncode == 0 and f"1. [待审核] {rel}:{line} 正文" in listed.stdout
-    assert SENTENCE.rstrip("。") in listed.stdout
-    refused = run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", "1", "--role", "王校长")
+    number = meaning.sentence_digest(SENTENCE)[:8]  # the 编号 check prints, which the reviewer names
+    assert listed.returncode == 0 and f"1. [待审核] 编号 {number}  {rel}:{line} 正文" in listed.stdout
+    assert f"编号 {number}" in checked.stderr and SENTENCE.rstrip("。") in listed.stdout
+    assert run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", "1", "--role", "德育主任").returncode == 2
+    both = run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", number, "--reject", number, "--role", "德育主任")
+    assert both.returncode == 2 and "写了两次" in both.stderr
+    refused = run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", number, "--role", "王校长")
     assert refused.returncode == 2 and not reviews.reviews_path(root / "schools" / SCHOOL).exists()
 
-    approved = run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", "1", "--role", "德育主任")
+    approved = run_cli("review", "--root", str(root), "--school", SCHOOL, "--approve", number, "--role", "德育主任")
     assert approved.returncode == 0, approved.stderr
     entry = yaml.safe_load(reviews.reviews_path(root / "schools" / SCHOOL).read_text(encoding="utf-8"))["reviews"][0]
     assert entry["sentence"] == meaning.sentence_digest(SENTENCE) and entry["decision"] == "approved"
@@ -168,7 +172,8 @@ def test_review_holds_the_school_until_approved_and_a_change_voids_the_approval(
     built = _build(county)
     assert built.returncode == 1 and _tree(out / SCHOOL) == published  # the published version stays
 
-    rejected = run_cli("review", "--root", str(root), "--school", SCHOOL, "--reject", "1", "--role", "德育主任")
+    changed = meaning.sentence_digest(SENTENCE.replace("一个人坐在", "一个人坐"))[:8]
+    rejected = run_cli("review", "--root", str(root), "--school", SCHOOL, "--reject", changed, "--role", "德育主任")
     assert rejected.returncode == 0
     checked = run_cli("check", "--root", str(root))
     assert re.search(rf"^{re.escape(rel)}:{line}: 正文: 已驳回: ", checked.stderr, re.MULTILINE), checked.stderr
