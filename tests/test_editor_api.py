@@ -8,6 +8,7 @@ import hashlib
 import io
 import http.client
 import json
+import re
 import os
 import subprocess
 import sys
@@ -273,6 +274,27 @@ def test_private_mobile_refused_with_the_text_check_prints(editor, tmp_path):
     assert checked.returncode == 1
     for problem in errors:
         assert problem["text"] in checked.stderr, (problem["text"], checked.stderr)
+
+
+def test_a_generated_sentence_is_refused_on_save_as_check_refuses_it(editor, tmp_path):
+    """The title alone and the participants alone pass; the page puts them together (“单亲家庭学生心理
+    辅导（学生少于10人）”). The editor's save runs the same gate as check (site.generated.gate_school)."""
+    path = sorted((school(editor) / "activities").glob("*.yml"))[0]
+    rel = f"activities/{path.name}"
+    original = path.read_bytes()
+    api(editor, "getEntry", {"path": rel})
+    text = original.decode("utf-8")
+    raw = re.sub(r"(?m)^title: .*$", "title: 单亲家庭学生心理辅导", text, count=1)
+    raw = re.sub(r"(?m)^participants: .*$", "participants:\n  count: 6\n  group: 学生", raw, count=1)
+    status, answer = persist(editor, rel, raw)
+    assert status == 422, answer
+    assert path.read_bytes() == original
+    errors = [p for p in answer["problems"] if p["severity"] == "error"]
+    assert errors and all("参加人数" in p["text"] for p in errors), errors
+    other = copy_demo(tmp_path / "other", [SLUG])
+    (other / "schools" / SLUG / rel).write_text(raw, encoding="utf-8")
+    checked = run_cli("check", "--root", str(other))
+    assert checked.returncode == 1 and errors[0]["text"] in checked.stderr, checked.stderr
 
 
 def test_schema_error_refused_in_chinese(editor):

@@ -32,15 +32,15 @@ from generator.county.workers import run_builds
 from generator.county.gate_memo import PortalFacts
 from generator.privacy.context import redacted, school_facts
 from generator.privacy.output_gate import check_portal
-from generator.privacy.records_gate import check_bureau, check_generated, check_records
-from generator.privacy.suppression import county_k, settings_problems
+from generator.privacy.records_gate import check_bureau
+from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
 from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
 from generator.report.pages import county_reports
 from generator.site.render import render_portal
-from generator.site.generated import generated_texts
+from generator.site.generated import gate_school
 from generator.site.views import portal_view
 
 
@@ -53,8 +53,7 @@ def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict
     for records in county.schools:
         found = redacted(records.problems)
         if records.ok and county.bureau:
-            found += check_records(county, records)
-            found += check_generated(county, records, generated_texts(records, county_k(county)))
+            found += gate_school(county, records)
         per_school[records.slug] = found
     return county, per_school
 

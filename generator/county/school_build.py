@@ -16,8 +16,6 @@ from generator.county.publish import staging_root
 from generator.county.results import SchoolResult, Status, internal_error
 from generator.privacy.context import redacted
 from generator.privacy.output_gate import check_output, use_engine_templates
-from generator.privacy.records_gate import check_generated, check_records
-from generator.privacy.suppression import county_k
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
@@ -25,7 +23,7 @@ from generator.report.content import school_part
 from generator.report.pages import school_reports
 from generator.site.engines import engine
 from generator.site.render import Layout, render_school, write_hant
-from generator.site.generated import generated_texts
+from generator.site.generated import gate_school
 from generator.site.views import school_site
 
 
@@ -108,10 +106,9 @@ def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
         county = dataclasses.replace(ctx.county, schools=[records])
         memo = school_memo(ctx.settings.work, slug)
         reviewed: list = []
-        result.problems += check_records(county, records, memo, reviewed)
+        result.problems += gate_school(county, records, memo, reviewed)
         memo.save()
         result.gate = {"reviews": [item.report() for item in reviewed]}  # the gate report lists them, failed or not
-        result.problems += check_generated(county, records, generated_texts(records, county_k(county)))
         if has_errors(result.problems):
             return SchoolBuild(result)
         site = school_site(county, records, ctx.today)

@@ -31,7 +31,7 @@ from generator.editor.cms_config import DECAP_VERSION, cms_config
 from generator.editor.protocol import Protocol, problem_json
 from generator.editor.store import SchoolStore
 from generator.privacy.context import redacted
-from generator.privacy.records_gate import check_records
+from generator.site.generated import gate_school
 from generator.records.load import load_school
 from generator.problems import Problem, Severity
 
@@ -153,7 +153,7 @@ class Editor:
         found = redacted(records.problems)
         if records.ok and county.bureau:
             county = dataclasses.replace(county, schools=[records])
-            found += check_records(county, records)
+            found += gate_school(county, records)
         found += list(county.problems)
         return {"problems": [problem_json(p) for p in found],
                 "errors": sum(p.severity is Severity.ERROR for p in found)}

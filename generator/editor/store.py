@@ -28,7 +28,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from generator.editor.fields import model_fields, replaced_fields
 from generator.privacy import photos
 from generator.privacy.context import redacted
-from generator.privacy.records_gate import check_records
+from generator.site.generated import gate_school
 from generator.privacy.reviews import REVIEW_RULE
 from generator.problems import ContentError, Problem, Problems, Severity
 from generator.records import labels, models
@@ -181,7 +181,7 @@ class SchoolStore:
             county.schools = [records]
             # a sentence held for review does not stop a save: it holds publication until `careportal review`
             gate = [dataclasses.replace(p, severity=Severity.WARNING) if p.rule == REVIEW_RULE else p
-                    for p in check_records(county, records)]
+                    for p in gate_school(county, records)]
             found += [dataclasses.replace(p, path=display) if p.path == temp_display else p for p in gate]
         if county.bureau is None:
             found += list(county.problems)

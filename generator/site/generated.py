@@ -8,12 +8,24 @@ reads them as sentences and reports on the record's file, line and field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
+from typing import Optional
 
-from generator.privacy.records_gate import GeneratedText
-from generator.records.load import SchoolRecords
+from generator.privacy.records_gate import GeneratedText, check_generated, check_records
+from generator.privacy.suppression import county_k
+from generator.problems import Problem
+from generator.records.load import County, SchoolRecords
 from generator.records.labels import field_path
 from generator.site.views import duty_sentence, participants_text, summary_view
+
+
+def gate_school(county: County, records: SchoolRecords,
+                memo: Optional[MutableMapping[str, list[Problem]]] = None,
+                reviewed: Optional[list] = None) -> list[Problem]:
+    """The records gate as `careportal check`, the build and the editor all run it: the records'
+    own text (check_records), then the sentences the generator writes from them."""
+    return (check_records(county, records, memo, reviewed)
+            + check_generated(county, records, generated_texts(records, county_k(county))))
 
 
 def generated_texts(records: SchoolRecords, k: int) -> Iterator[GeneratedText]:
