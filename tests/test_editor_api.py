@@ -599,6 +599,13 @@ def test_review_rejection_and_a_changed_sentence(editor):
     assert status == 200 and answer["pending"] == 0 and answer["items"][0]["state"] == "已驳回"
     checked = run_cli("check", "--root", str(editor.store.root))
     assert checked.returncode == 1 and ": 正文: 已驳回: " in checked.stderr
+    # the rejection holds publication, not the teacher's other records: another file still saves
+    other = school(editor) / "policies/jiafang.yml"
+    api(editor, "getEntry", {"path": "policies/jiafang.yml"})
+    status, answer = persist(editor, "policies/jiafang.yml",
+                             other.read_text(encoding="utf-8").replace("body: |\n", "body: |\n  家访后填写记录表。\n", 1))
+    assert status == 200, answer
+    assert "家访后填写记录表" in other.read_text(encoding="utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace("角落", "后排"), encoding="utf-8")
     status, answer = decide(editor, digest, "approved", "校长")  # the sentence it was shown has changed
     assert status == 409 and "已经改过" in answer["error"]

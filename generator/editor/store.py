@@ -29,7 +29,7 @@ from generator.editor.fields import model_fields, replaced_fields
 from generator.privacy import photos
 from generator.privacy.context import redacted
 from generator.site.generated import gate_school
-from generator.privacy.reviews import REVIEW_RULE
+from generator.privacy.reviews import REJECTED_RULE, REVIEW_RULE
 from generator.problems import ContentError, Problem, Problems, Severity
 from generator.records import labels, models
 from generator.records.kinds import BY_FOLDER, SCHOOL
@@ -179,8 +179,10 @@ class SchoolStore:
         county = self._county()
         if loaded is not None and not errors and county.bureau is not None and records.school is not None:
             county.schools = [records]
-            # a sentence held for review does not stop a save: it holds publication until `careportal review`
-            gate = [dataclasses.replace(p, severity=Severity.WARNING) if p.rule == REVIEW_RULE else p
+            # a sentence held for review does not stop a save, nor does one rejected in another file:
+            # they hold publication (until approved, or rewritten), not the teacher's other work
+            gate = [dataclasses.replace(p, severity=Severity.WARNING)
+                    if p.rule == REVIEW_RULE or (p.rule == REJECTED_RULE and p.path not in (display, temp_display)) else p
                     for p in gate_school(county, records)]
             found += [dataclasses.replace(p, path=display) if p.path == temp_display else p for p in gate]
         if county.bureau is None:
