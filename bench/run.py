@@ -533,8 +533,9 @@ def compare_section(data: dict) -> list[str]:
              f"{data['schools']} synthetic schools (bench/synth.py, ~{per_school} pages each per script), same run"
              f"{', ' + data['date'] if data.get('date') else ''}, "
              f"{info['cores']} cores ({info['cpu']}), load average {info['load_before']:.1f} before the run "
-             "(other engineers' builds and tests shared the 2 cores: CPU times are inflated by contention, "
-             "wall times much more). CPU is user+system of the whole process tree. careportal publishes both "
+             + ("(other work shared the cores: CPU times are inflated by contention, wall times much more). "
+                if info["load_before"] >= 1.5 else "(nothing else running). ")
+             + "CPU is user+system of the whole process tree. careportal publishes both "
              "scripts (pages = 2 × Markdown pages) with the records and output gates, feeds, calendar, notice "
              "and the portal, and includes its workers' start-up (jieba's dictionaries, imports: ≈2.8 s per "
              "worker, 2 workers); the plain builds run one cold process per school over careportal's generated "
