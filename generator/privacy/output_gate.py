@@ -309,10 +309,6 @@ class HtmlAudit(HTMLParser):
         if tag == "form" and external.match(values.get("action", "")):
             self._flag("表单会把内容发送到外部网址", values["action"])
 
-    def visible_line(self, offset: int) -> int:
-        index = bisect.bisect_right([o for o, _ in self.visible_lines], offset) - 1
-        return self.visible_lines[index][1] if index >= 0 else 0
-
 
 @dataclass
 class PageAudit:
