@@ -238,3 +238,24 @@ def test_check_passing_means_build_publishes_the_corpus_allow_sentences(tmp_path
     assert len(pages) == (len(allow) + 39) // 40
     published = " ".join(p.read_text(encoding="utf-8") for p in pages)
     assert "全体教师都参加了心理辅导培训" in published and "0599-6586000" in published
+
+
+def test_the_build_publishes_a_neighbours_registered_line_and_refuses_another(tmp_path):
+    """The build gives its workers every school's institutional lines from the facts it keeps per
+    folder (county.institutional_lines) instead of each worker re-reading every school: a
+    neighbouring school's registered hotline is published, a number no school registered is not,
+    and a rebuild after one edit reads the kept facts."""
+    root = copy_demo(tmp_path / "root", [SCHOOL, "liulang-zhongxin"])
+    school = root / "schools" / SCHOOL
+    gd.write_activity(school, "2026-03-05-shoulashou", body="有事也可以打柳浪乡中心学校办公室 0599-6586000。")
+    out, work = tmp_path / "site", tmp_path / "work"
+    built = run_cli("build", "--root", str(root), "--out", str(out), "--work", str(work))
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = next(p for p in (out / SCHOOL / "news").glob("*shoulashou*.html"))
+    assert "0599-6586000" in page.read_text(encoding="utf-8")
+
+    stranger = gd.write_activity(school, "2026-03-06-dianhua", body="有事请打 0599-6589999。")
+    rebuilt = run_cli("build", "--root", str(root), "--out", str(out), "--work", str(work))
+    assert rebuilt.returncode == 1 and f"{stranger.relative_to(root).as_posix()}:" in rebuilt.stderr
+    assert not list((out / SCHOOL / "news").glob("*2026-03-06-dianhua*"))  # the school kept its published version
+    assert page.is_file()

@@ -15,6 +15,7 @@ the schools, no portal) joined by a portal-only build that reads the shards' cac
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -169,6 +170,12 @@ def _build_locked(settings: BuildSettings, progress, plan, runner=None) -> Count
         results[result.slug] = result
         progress and progress(result)
 
+    if todo and not settings.shard:  # every school's hotlines, from the facts kept per folder, so workers do
+        # not re-read every school; a shard leaves county-wide state to the join (its workers read from disk)
+        facts = _school_facts(cache, county, county_key)
+        ctx.county = dataclasses.replace(county, institutional_lines=frozenset().union(
+            *(facts(folder).numbers for folder in folders.values())))
+        facts.save()
     if runner is not None:
         runner.run_builds(ctx, todo, publish)
     else:
@@ -199,6 +206,13 @@ def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, 
     else:
         message = "这所学校还没有发布过：请先运行包含它的分片（careportal build --shard i/N），全县首页暂不列入"
     return SchoolResult(slug, Status.FAILED, [Problem(f"schools/{slug}/", 0, "", message)])
+
+
+def _school_facts(cache: BuildCache, county: County, county_key: str) -> PortalFacts:
+    """Each school folder's facts (register deny-list, institutional lines, staff names), kept in the
+    work directory by the folder's build key: read for the schools' hotlines and the portal's gate."""
+    return PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
+                       lambda folder: school_facts(county, folder))
 
 
 def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool) -> list[Problem]:
@@ -274,8 +288,7 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today)  # gate-checked before written
         county_problems += reports.problems
         render_portal(portal, ctx.layout, stage)
-        facts = PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
-                            lambda folder: school_facts(ctx.county, folder))
+        facts = _school_facts(cache, ctx.county, county_key)
         gate = check_portal(ctx.county, stage, frozenset(reports.generated), facts=facts)
         facts.save()
         county_problems += gate

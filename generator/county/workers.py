@@ -20,6 +20,7 @@ Workers only build into the staging folder; the main process swaps each finished
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -52,7 +53,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init(settings: BuildSettings, theme_store: Optional[Path]) -> None:
+def _init(settings: BuildSettings, theme_store: Optional[Path], lines: Optional[frozenset[str]] = None) -> None:
     global _CTX
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is handled by the main process
@@ -61,6 +62,7 @@ def _init(settings: BuildSettings, theme_store: Optional[Path]) -> None:
     warm_up()
     _CTX = prepare(settings)
     _CTX.theme_store = theme_store
+    _CTX.county = dataclasses.replace(_CTX.county, institutional_lines=lines)  # the main process's, from its facts
 
 
 def _task(slug: str) -> SchoolBuild:
@@ -109,7 +111,7 @@ def _run_pool(ctx: BuildContext, slugs: list[str], jobs: int, window: int, keys:
     worker died). At most `window` schools are handed to the pool at once."""
     queue = list(reversed(slugs))
     running: dict[Future, str] = {}
-    args = (ctx.settings, ctx.theme_store)
+    args = (ctx.settings, ctx.theme_store, ctx.county.institutional_lines)
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init, initargs=args)
     try:

@@ -75,8 +75,11 @@ def _county_lines_cached(root: str, key: tuple) -> frozenset[str]:
 
 
 def county_lines(county: County) -> frozenset[str]:
-    """Institutional lines of every school of the county (read from disk, cached by modification
-    times): a school may print a neighbouring school's registered hotline."""
+    """Institutional lines of every school of the county: a school may print a neighbouring school's
+    registered hotline. Given by the build (county.institutional_lines, from its per-school facts
+    cache), else read from disk and cached in this process by modification times."""
+    if county.institutional_lines is not None:
+        return county.institutional_lines
     folders = school_folders(county.root, Problems())
     key = tuple((folder.name, _folder_key(folder)) for folder in folders)
     return _county_lines_cached(str(county.root), key)

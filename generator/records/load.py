@@ -93,6 +93,9 @@ class County:
     problems: Problems  # problems of bureau-wide records and of the schools/ folder itself
     schools: list[SchoolRecords]
     shared: Shared = field(default_factory=Shared)
+    # every school's institutional lines (a school may print a neighbour's hotline), when the build
+    # has them from its cache of per-school facts; None: the privacy layer reads them from disk
+    institutional_lines: Optional[frozenset[str]] = None
 
 
 # ---------------------------------------------------------------------------------------------
