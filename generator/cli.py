@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import click
@@ -23,7 +22,6 @@ from generator.privacy.suppression import county_k
 from generator.settings import BuildSettings, build_date, default_work_dir
 from generator.problems import Problem, Severity
 from generator.county.progress import Progress
-from generator.records.starters import new_activity, new_letter, new_policy, new_school
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 root_option = click.option(
@@ -273,6 +271,8 @@ def serve(root: Path, slug: str | None, port: int) -> None:
         click.echo("已重新生成。" if not report.failed else "有问题，请按上面的提示修改后保存。")
 
     rebuild()
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer  # only for serve
+
     class QuietHandler(SimpleHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
             pass
@@ -310,6 +310,8 @@ def new_school_command(root: Path, slug: str) -> None:
     """新建学校文件夹和 school.yml。SLUG 用拼音，例如 qingxi-zhongxin。"""
     if not SLUG.match(slug):
         raise click.BadParameter("只能用小写英文字母、数字和连字符，例如 qingxi-zhongxin", param_hint="SLUG")
+    from generator.records.starters import new_school
+
     created = new_school(root, slug)
     if created is None:
         click.echo(f"schools/{slug} 已经存在，没有改动。", err=True)
@@ -346,6 +348,8 @@ def new_activity_command(root: Path, slug: str, name: str) -> None:
     _school_and_name(root, slug, name)
     county = load_county(root, only=[slug])
     term = county.bureau.record.default_term.code if county.bureau else "2026-2027-1"
+    from generator.records.starters import new_activity
+
     _created(root, new_activity(root, slug, name, term))
 
 
@@ -354,6 +358,8 @@ def new_activity_command(root: Path, slug: str, name: str) -> None:
 def new_letter_command(root: Path, slug: str, name: str) -> None:
     """新建一封给家长的信或告知书（带注释的模板）。"""
     _school_and_name(root, slug, name)
+    from generator.records.starters import new_letter
+
     _created(root, new_letter(root, slug, name))
 
 
@@ -364,6 +370,8 @@ def new_letter_command(root: Path, slug: str, name: str) -> None:
 def new_policy_command(root: Path, slug: str, name: str) -> None:
     """新建一份关爱制度（带注释的模板，可写几项职责）。"""
     _school_and_name(root, slug, name)
+    from generator.records.starters import new_policy
+
     path = new_policy(root, slug, name)
     if path is None:
         click.echo(f"schools/{slug}/policies/{name}.yml 已经存在，没有改动。", err=True)

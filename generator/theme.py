@@ -5,6 +5,7 @@ carries copies of both as package data in `generator/_theme/`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -30,3 +31,17 @@ def theme_dir(root: Path) -> Path:
 def base_config(root: Path) -> Path:
     """The base config a data root is built with: its own `mkdocs.yml` if it has one, else careportal's."""
     return root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else shipped_base_config()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are: the data root, the theme and base config, and the work directory."""
+
+    root: Path
+    theme: Path
+    base_config: Path
+    work: Path
+
+    @classmethod
+    def for_root(cls, root: Path, work: Path) -> "Layout":
+        return cls(root=root, theme=theme_dir(root), base_config=base_config(root), work=work)

@@ -5,6 +5,7 @@ byte-for-byte reproducible, and the build date only matters when it crosses an a
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import docx
 import pytest
 
 from helpers import DEMO_EPOCH, REPO, copy_demo, run_cli
@@ -168,3 +170,72 @@ def test_an_upcoming_activity_ends_the_window_the_day_after_it():
     first = min(a.record.date.first_day for a in dated)
     start, end = today_window(records, date(2026, 11, 23))
     assert start <= date(2026, 11, 23) < end <= first + timedelta(days=1)
+
+
+def test_county_reports_are_kept_between_builds_and_follow_the_figures(small_root, monkeypatch):
+    """The county's 工作情况汇报 documents are made (python-docx) and gate-checked (before they are
+    written, and again by the portal's output gate) only when what
+    they say or what the gate knows changed: a portal rebuilt for a new title reuses them, byte for
+    byte; a changed term figure makes that term's document again, with the new sum."""
+    from generator.county import pipeline
+    from generator.privacy import output_gate
+    from generator.report import pages
+    from generator.settings import BuildSettings
+
+    made: list[str] = []
+    real = pages.report_docx
+    def counted(report, template):
+        if "工作情况汇报" in report.title:  # the county's (schools' own reports are made by their builds)
+            made.append(report.title)
+        return real(report, template)
+
+    monkeypatch.setattr(pages, "report_docx", counted)
+    rechecked: list[str] = []  # the portal's output gate reading the county's documents again
+    real_check = output_gate.check_docx
+    monkeypatch.setattr(output_gate, "check_docx", lambda data, ctx, display, authors=(): (
+        rechecked.append(display) if display.startswith("（全县首页）") else None) or real_check(data, ctx, display, authors))
+    out, work = small_root.parent / "site", small_root.parent / "work"
+    settings = BuildSettings(small_root, out, work, today=date(2026, 11, 23), jobs=1)
+
+    def documents() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(out.glob("report-*.docx"))}
+
+    first = pipeline.build_county(settings)
+    assert first.portal_rebuilt and len(made) == len(rechecked) == len(documents()) >= 1, (made, rechecked)
+    before = documents()
+
+    a, _ = SMALL
+    record = newest_past_activity(small_root, a, date(2026, 11, 23))
+    text = record.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M).group(1)
+    record.write_text(text.replace(f"title: {title}", "title: 县级汇报不必重做的新标题", 1), encoding="utf-8")
+    made.clear(), rechecked.clear()
+    retitled = pipeline.build_county(settings)
+    assert retitled.portal_rebuilt and "县级汇报不必重做的新标题" in (out / "index.html").read_text(encoding="utf-8")
+    assert made == [] and rechecked == [] and documents() == before
+
+    summary = small_root / "schools" / a / "summaries" / "2025-2026-1.yml"
+    old_total = _yaml_total(summary)
+    summary.write_text(summary.read_text(encoding="utf-8").replace(f"students_total: {old_total}",
+                                                                   f"students_total: {old_total + 7}", 1), encoding="utf-8")
+    made.clear(), rechecked.clear()
+    refigured = pipeline.build_county(settings)
+    assert refigured.portal_rebuilt and len(made) == len(rechecked) == 1, (made, rechecked)  # that term's only
+    after = documents()
+    changed = [name for name in after if after[name] != before[name]]
+    assert changed == ["report-2025-2026-1.docx"], changed
+    assert _total_row(after[changed[0]])[2] == _total_row(before[changed[0]])[2] + 7  # 合计: 学生数
+
+
+def _total_row(document: bytes) -> list:
+    """The 合计 row of the 各校基本情况 table: its figures as numbers."""
+    for table in docx.Document(io.BytesIO(document)).tables:
+        for row in table.rows:
+            cells = [cell.text for cell in row.cells]
+            if cells[0] == "合计":
+                return [int(c.rstrip("人")) if c.rstrip("人").isdigit() else c for c in cells]
+    raise AssertionError("no 合计 row")
+
+
+def _yaml_total(summary: Path) -> int:
+    return int(re.search(r"^students_total: (\d+)$", summary.read_text(encoding="utf-8"), re.M).group(1))

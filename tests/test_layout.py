@@ -20,7 +20,7 @@ PACKAGE = REPO / "generator"
 
 # Lower layers first. A module may import its own layer, any lower layer and the shared leaves.
 LAYERS = ["records", "privacy", "site", "report", "county", "editor", "cli"]
-LEAVES = {"problems", "ids", "theme", "settings"}  # import only each other (and the standard library)
+LEAVES = {"problems", "ids", "theme", "settings", "digest"}  # import only each other (and the standard library)
 
 
 def module_name(path: Path) -> str:

@@ -16,12 +16,12 @@ FORMAT = "records-gate-1"
 class GateMemo(dict):
     """A dict of key → problems, loaded from and saved to one school's file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, version: str = FORMAT) -> None:
         super().__init__()
-        self.path = path
+        self.path, self.version = path, version  # kept entries of another version are not read
         loaded = _read_pickle(path)
         self.known: dict[str, list[Problem]] = (loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2
-                                                and loaded[0] == FORMAT and isinstance(loaded[1], dict) else {})
+                                                and loaded[0] == version and isinstance(loaded[1], dict) else {})
         self.hits = 0
 
     def get(self, key, default=None):
@@ -36,11 +36,19 @@ class GateMemo(dict):
 
     def save(self) -> None:
         if dict(self) != self.known:
-            _write_atomic(self.path, pickle.dumps((FORMAT, dict(self)), protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomic(self.path, pickle.dumps((self.version, dict(self)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def school_memo(work: Path, slug: str) -> GateMemo:
     return GateMemo(work / "cache" / "records-gate" / f"{slug}.pkl")
+
+
+def county_documents(folder: Path, county_key: str) -> GateMemo:
+    """The county's 工作情况汇报 documents as made and gate-checked by earlier builds: key →
+    (document or None, its problems), see report.pages.checked_docx. Made with careportal's
+    code and the county's files of `county_key`; python-docx takes seconds per document with a
+    thousand schools' rows, and most portal rebuilds change no school's term figures."""
+    return GateMemo(folder / "county-reports.pkl", f"county-reports-1|{county_key}")
 
 
 class PortalFacts:
@@ -57,7 +65,7 @@ class PortalFacts:
 
     def __call__(self, folder: Path):
         key = self.key_of(folder)
-        found = self.known.get(key)
+        found = self.used.get(key) or self.known.get(key)  # asked again in one build: computed once
         if found is None:
             found = self.compute(folder)
             self.computed += 1

@@ -14,7 +14,6 @@ from generator.privacy.context import school_register
 from generator.privacy.suppression import cell, county_k
 from generator.problems import Problem, Severity
 from generator.records.load import County, SchoolRecords, load_school
-from generator.site.views import activity_view, summary_view
 
 
 # ---------------------------------------------------------------------------------------------
@@ -23,6 +22,8 @@ from generator.site.views import activity_view, summary_view
 
 def suppression_log(county: County, records: SchoolRecords, today=None) -> list[dict]:
     """Which published counts about children were suppressed, and why (no values)."""
+    from generator.site.views import activity_view, summary_view  # only for a school just built
+
     k = county_k(county)
     log = []
     for item in records.summaries:

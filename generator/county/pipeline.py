@@ -11,6 +11,9 @@ was, and every other school still publishes.
 Province scale: the schools' builds may run as tasks on a Dask cluster instead (cluster.py, the
 same publish step here), and a build may be split into shards (`--shard i/N`, each a stable part of
 the schools, no portal) joined by a portal-only build that reads the shards' cache entries.
+
+Start-up is kept short (a build with nothing to do, 1,000 schools: well under a second of it is
+imports): the modules of the stages are imported by the functions that run them.
 """
 
 from __future__ import annotations
@@ -30,23 +33,20 @@ from generator.county.publish import clean_staging, publish_files, remove_stagin
 from generator.county.results import CountyReport, SchoolResult, Status, internal_error
 from generator.county.school_build import BuildContext, SchoolBuild, prepare
 from generator.county.workers import run_builds
-from generator.county.gate_memo import PortalFacts
-from generator.privacy.context import redacted, school_facts
-from generator.privacy.output_gate import check_portal
-from generator.privacy.records_gate import check_bureau
+from generator.county.gate_memo import PortalFacts, county_documents
 from generator.privacy.suppression import settings_problems
 from generator.problems import Problem, Severity, has_errors
 from generator.settings import BuildSettings, in_shard
 from generator.records.load import County, load_county, school_folders
 from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
-from generator.report.pages import county_reports
-from generator.site.render import render_portal
-from generator.site.generated import gate_school
-from generator.site.views import portal_view
 
 
 def check_county(root: Path, today: Optional[date] = None) -> tuple[County, dict[str, list[Problem]]]:
     """Load and check everything without building: what `careportal check` reports."""
+    from generator.privacy.context import redacted
+    from generator.privacy.records_gate import check_bureau
+    from generator.site.generated import gate_school
+
     county = load_county(root)
     county.problems.extend(settings_problems(county))
     county.problems.extend(check_bureau(county))  # what `build` refuses the bureau's file for
@@ -211,6 +211,8 @@ def _as_published(slug: str, key: str, entry: Optional[SchoolEntry], out: Path, 
 def _school_facts(cache: BuildCache, county: County, county_key: str) -> PortalFacts:
     """Each school folder's facts (register deny-list, institutional lines, staff names), kept in the
     work directory by the folder's build key: read for the schools' hotlines and the portal's gate."""
+    from generator.privacy.context import school_facts
+
     return PortalFacts(cache.dir / "portal-facts.pkl", lambda folder: cache.school_key(county_key, folder),
                        lambda folder: school_facts(county, folder))
 
@@ -220,6 +222,8 @@ def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool
     reading every school's numbers for it costs about as much as parsing every school.yml, too
     much for each incremental build. A school whose register or numbers change later is covered
     by its own output gate (the bureau's name is on its pages) and the portal's."""
+    from generator.privacy.records_gate import check_bureau
+
     path = cache.dir / "bureau-gate.pkl"
     if not force:
         try:
@@ -267,6 +271,11 @@ def _orphans(out: Path, cache: BuildCache, folders: dict[str, Path]) -> list[Pro
 def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders: dict[str, Path],
                   entries: dict[str, Optional[SchoolEntry]], county_problems: list[Problem]) -> tuple[bool, bool]:
     """Rebuild the portal from the published schools if what it shows changed; (rebuilt, online)."""
+    from generator.privacy.output_gate import check_portal
+    from generator.report.pages import county_reports
+    from generator.site.render import render_portal
+    from generator.site.views import portal_view
+
     listed = []
     for slug in sorted(folders):
         entry = entries.get(slug)
@@ -285,12 +294,15 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
         parts = [s.report for s in sources if getattr(s, "report", None) is not None]
-        reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today)  # gate-checked before written
+        facts = _school_facts(cache, ctx.county, county_key)  # every school's deny-list, lines and staff, kept
+        documents = county_documents(cache.dir, county_key)  # made and checked by earlier builds
+        reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today, facts=facts,
+                                 kept=documents)  # gate-checked before written
         county_problems += reports.problems
         render_portal(portal, ctx.layout, stage)
-        facts = _school_facts(cache, ctx.county, county_key)
-        gate = check_portal(ctx.county, stage, frozenset(reports.generated), facts=facts)
+        gate = check_portal(ctx.county, stage, frozenset(reports.generated), facts=facts, kept=documents)
         facts.save()
+        documents.save()
         county_problems += gate
         if has_errors(gate):  # the previous portal stays online
             cache.store_portal_key(None)

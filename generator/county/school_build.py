@@ -9,22 +9,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Optional
 
-from generator.county import gate_report
-from generator.county.cache import portal_source
 from generator.county.gate_memo import school_memo
 from generator.county.publish import staging_root
 from generator.county.results import SchoolResult, Status, internal_error
-from generator.privacy.context import redacted
-from generator.privacy.output_gate import check_output, use_engine_templates
 from generator.problems import Problem, Problems, Severity, has_errors
 from generator.settings import BuildSettings
 from generator.records.load import County, SchoolRecords, load_bureau, load_school, load_shared, school_folders
-from generator.report.content import school_part
-from generator.report.pages import school_reports
-from generator.site.engines import engine
-from generator.site.render import Layout, render_school, write_hant
-from generator.site.generated import gate_school
-from generator.site.views import school_site
+from generator.theme import Layout
 
 
 @dataclass
@@ -97,6 +88,19 @@ class SchoolBuild:
 
 def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
     """load → check → render → build → check the output, into staging/<slug>. Never raises."""
+    # The stages' modules (Markdown, jieba, OpenCC, python-docx, the engines …) are imported when a
+    # school is built, not when this module is: a build with nothing to do starts in a fraction of a second.
+    from generator.county import gate_report
+    from generator.county.cache import portal_source
+    from generator.privacy.context import redacted
+    from generator.privacy.output_gate import check_output, use_engine_templates
+    from generator.report.content import school_part
+    from generator.report.pages import school_reports
+    from generator.site.engines import engine
+    from generator.site.generated import gate_school
+    from generator.site.render import render_school, write_hant
+    from generator.site.views import school_site
+
     result = SchoolResult(slug, Status.FAILED)
     try:
         records = load_school(ctx.root, ctx.root / "schools" / slug)

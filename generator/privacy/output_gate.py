@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional
+from typing import MutableMapping, Optional
 
 from generator import theme
+from generator.digest import digest
 from generator.privacy import detect, photos
 from generator.privacy.context import Context, context, county_context, problem_from_hit, scan_patterns
 from generator.privacy.docx_gate import check_docx
@@ -446,6 +447,9 @@ class OutputScan:
     # carry; their text is checked again here. Any other .docx is refused like any .doc.
     generated: frozenset[str] = frozenset()
     authors: tuple[str, ...] = ()  # names the generated documents' properties may carry
+    # the findings of earlier builds on generated documents, by a digest of everything check_docx
+    # reads (the document's bytes, the context, the name shown, the authors); see _document
+    kept: Optional[MutableMapping] = None
 
     def run(self) -> list[Problem]:
         hashes = theme_hashes(str(self.theme_dir))
@@ -454,6 +458,7 @@ class OutputScan:
                                   theme_pairs(str(self.theme_dir), _ENGINE_TEMPLATES[0]))
         self._svg = PageAuditor(self.site_dir, self.ctx, hashes, scripts, None)
         self._traced: set[tuple] = set()
+        self._ctx_key: Optional[str] = None  # digest(self.ctx), once a kept finding is looked up
         problems: list[Problem] = []
         for path in sorted(self.site_dir.rglob("*")):
             rel = path.relative_to(self.site_dir).as_posix()
@@ -472,7 +477,7 @@ class OutputScan:
             if path.suffix.lower() == ".docx" and suffixes == {".docx"} and self.generated:
                 data = path.read_bytes()
                 if hashlib.sha256(data).hexdigest() in self.generated:
-                    problems += check_docx(data, self.ctx, where, self.authors)
+                    problems += self._document(data, where)
                     continue
             if suffixes & FORBIDDEN_SUFFIXES:
                 problems.append(Problem(where, 0, "", "网站里不能有这种文件（记录、台账、文档或源文件），它不应被发布",
@@ -499,6 +504,19 @@ class OutputScan:
                 continue
             problems += self._text(path, where, text, hashes, scripts)
         return problems
+
+    def _document(self, data: bytes, where: str) -> list[Problem]:
+        """check_docx on a generated document, or its findings from an earlier build for the same
+        inputs (a county document with a thousand schools' rows takes seconds to read)."""
+        if self.kept is None:
+            return check_docx(data, self.ctx, where, self.authors)
+        if self._ctx_key is None:
+            self._ctx_key = digest(self.ctx)
+        key = digest(("output gate", hashlib.sha256(data).hexdigest(), self._ctx_key, where, self.authors))
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = check_docx(data, self.ctx, where, self.authors)
+        return list(found)
 
     def _name(self, rel: str, where: str) -> list[Problem]:
         folded = detect.fold(urllib.parse.unquote(rel).replace("/", " / "))
@@ -584,14 +602,15 @@ def check_output(county: County, records: SchoolRecords, site_dir: Path,
 
 
 def check_portal(county: County, portal_dir: Path, generated: frozenset[str] = frozenset(),
-                 facts=None) -> list[Problem]:
+                 facts=None, kept: Optional[MutableMapping] = None) -> list[Problem]:
     """The gate over the county portal (every school's deny-list applies; `facts`: see
     context.county_context; findings are traced to the bureau's records and those of the schools
-    `county` holds; `generated`: the county reports careportal made and checked)."""
+    `county` holds; `generated`: the county reports careportal made and checked; `kept`: what
+    earlier builds found in the same documents, see OutputScan._document)."""
     ctx = county_context(county, facts)
     authors = ((county.bureau.record.name,) if county.bureau else ()) + tuple(
         s.school.record.name for s in county.schools if s.school is not None)  # institutions, never persons
     return OutputScan(ctx, portal_dir, "（全县首页）", theme.theme_dir(county.root), records=RecordTexts(county),
-                      generated=generated, authors=authors).run()
+                      generated=generated, authors=authors, kept=kept).run()
 
 

@@ -11,10 +11,11 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import MutableMapping, Optional, Sequence
 
 from markupsafe import Markup
 
+from generator.digest import digest
 from generator.privacy.suppression import county_k
 from generator.privacy.context import Context, context, county_context
 from generator.privacy.docx_gate import check_docx
@@ -24,7 +25,8 @@ from generator.report.content import (Report, SchoolPart, converted, county_repo
                                       school_part, school_report)
 from generator.report.word import TemplateError, report_docx, template_for
 from generator.site.hant import to_hant, use_search_dictionary
-from generator.site.render import HANS, HANT, ExtraFile, Layout, environment
+from generator.site.render import HANS, HANT, ExtraFile, environment
+from generator.theme import Layout
 from generator.site.views import Portal, ReportLink, SchoolSite
 
 
@@ -45,16 +47,30 @@ class Built:
 
 
 def checked_docx(report: Report, template: bytes, template_name: str, ctx: Context, display: str,
-                 built: Built) -> bytes | None:
-    """The report's .docx if it passed the gate (its hash noted), else None with the problems."""
-    try:
-        data = report_docx(report, template)
-    except TemplateError as exc:
-        built.problems.append(Problem(template_name, 0, "", str(exc), Severity.ERROR, "报告模板"))
-        return None
-    found = check_docx(data, ctx, display, (report.unit,))
+                 built: Built, kept: Optional[MutableMapping] = None) -> bytes | None:
+    """The report's .docx if it passed the gate (its hash noted), else None with the problems.
+
+    `kept`: documents made and checked by earlier builds, by a digest of everything that decides
+    the document's bytes and the gate's findings (the report, the template, the gate's context,
+    the name shown in messages); the caller's mapping holds only those of one version of
+    careportal's code (see county.gate_memo.county_documents)."""
+    key = digest((report, hashlib.sha256(template).hexdigest(), template_name, ctx, display)) if kept is not None else None
+    found_before = kept.get(key) if kept is not None else None
+    if found_before is not None:
+        data, found = found_before
+    else:
+        try:
+            data = report_docx(report, template)
+        except TemplateError as exc:
+            built.problems.append(Problem(template_name, 0, "", str(exc), Severity.ERROR, "报告模板"))
+            return None
+        found = check_docx(data, ctx, display, (report.unit,))
+        if has_errors(found):
+            data = None
+        if kept is not None:
+            kept[key] = (data, found)
     built.problems += found
-    if has_errors(found):
+    if data is None:
         return None
     built.generated.add(hashlib.sha256(data).hexdigest())
     return data
@@ -98,21 +114,23 @@ def school_reports(county: County, records: SchoolRecords, site: SchoolSite, lay
 
 
 def county_reports(county: County, parts: Sequence[SchoolPart], layout: Layout, portal: Portal, target: Path,
-                   today: date) -> Built:
+                   today: date, facts=None, kept: Optional[MutableMapping] = None) -> Built:
     """The county's 工作情况汇报 for every term some school summarised: a printable page and a
-    .docx each, written into the portal's folder; fills `portal.reports`."""
+    .docx each, written into the portal's folder; fills `portal.reports`. `facts`: each school
+    folder's facts for the gate, as kept by the build (see context.county_context); `kept`: the
+    documents of earlier builds (see `checked_docx`)."""
     built = Built()
     if county.bureau is None or not parts:
         return built
     template, template_name = template_for(county.root)
-    ctx = county_context(county)
+    ctx = county_context(county, facts)
     bureau = county.bureau.record
     env = environment(layout.theme, "portal")
     body = environment(layout.theme, "pages").get_template("report_body.j2")  # the same body as a school's page
     for term in county_terms(parts):
         report = county_report(bureau, parts, term, county_k(county), today)
         page, docx_name = f"{report.slug}.html", f"{report.slug}.docx"
-        data = checked_docx(report, template, template_name, ctx, f"（全县首页）{docx_name}", built)
+        data = checked_docx(report, template, template_name, ctx, f"（全县首页）{docx_name}", built, kept)
         if data is None:
             continue
         link = ReportLink(term.code, report.title, page, docx_name, report.file_name)

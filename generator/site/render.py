@@ -25,27 +25,13 @@ from generator.site.hans import to_hans
 from generator.site.hant import to_hant, use_search_dictionary
 from generator.site.hant_site import HantRules, Scripts, build_hant_site, interface_words
 from generator.site.engines import DEFAULT as DEFAULT_ENGINE, engine
-from generator import theme as theme_files
+from generator.theme import Layout
 from generator.ids import opaque
 from generator.privacy.photos import write_photos
 from generator.site.qr import qr_svg
 from generator.site import urls
 from generator.site.theme_values import checked_config, theme_text, theme_url
 from generator.site.views import Portal, SchoolSite
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where things are: the data root, the theme and base config, and the work directory."""
-
-    root: Path
-    theme: Path
-    base_config: Path
-    work: Path
-
-    @classmethod
-    def for_root(cls, root: Path, work: Path) -> "Layout":
-        return cls(root=root, theme=theme_files.theme_dir(root), base_config=theme_files.base_config(root), work=work)
 
 
 # Page front matter (titles, descriptions, link-card titles) is theme context too: the same function.
