@@ -579,6 +579,15 @@ def test_programme_multi_day_and_shared_room_pages_on_a_phone(browse, script):
             problems.append(f"scrolls sideways: {width}")
         measured = page.evaluate(MEASURE, NORMAL)
         problems += measured["font"][:4] + measured["target"][:4] + measured["contrast"][:4]
+        wrapped = page.evaluate(WRAPPED_WEEKDAYS)  # an opening-hours row reads 周一至周五 on one line
+        if wrapped:
+            problems.append(f"weekdays wrap: {wrapped}")
         if problems:
             found[rel] = problems
     assert not found, found
+
+
+WRAPPED_WEEKDAYS = """[...document.querySelectorAll('table.cp-hours td:first-child')].filter(td => {
+    const range = document.createRange(); range.selectNodeContents(td);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+}).map(td => td.textContent)"""

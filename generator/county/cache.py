@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import secrets
 import sys
 from dataclasses import dataclass, field
@@ -141,13 +142,12 @@ def _installed_packages() -> str:
             stem, dot, suffix = name.rpartition(".")
             if not dot or suffix not in ("dist-info", "egg-info"):
                 continue
-            label = stem.split("-")[0].lower().replace("_", "-")
+            parts = stem.split("-")  # name-version[-pyX.Y]: neither holds a "-" (the spec escapes them)
+            label = re.sub(r"[-_.]+", "-", parts[0]).lower()  # the name as pip normalises it
             if label == "careportal":
                 continue
-            if "-" not in stem:
-                version = metadata.Distribution.at(Path(entry or ".", name)).version
-                stem = f"{stem}-{version}"
-            names.add(stem)
+            version = parts[1] if len(parts) > 1 else metadata.Distribution.at(Path(entry or ".", name)).version
+            names.add(f"{label}=={version}")
     return "\n".join(sorted(names))
 
 

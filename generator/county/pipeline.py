@@ -116,7 +116,6 @@ def _build_locked(settings: BuildSettings, progress, plan, runner=None) -> Count
     out.mkdir(parents=True, exist_ok=True)
     staging = clean_staging(out, part)
     ctx.staging_dir = staging if part else None
-    ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out, clean_leftovers=part is None)
     county_key, changed = cache.county_key([root / "content", ctx.layout.theme, ctx.layout.base_config])
     if ctx.settings.engine != DEFAULT_ENGINE:  # another engine's sites are other output
         county_key = hashlib.sha256(f"{county_key}|{ctx.settings.engine}".encode()).hexdigest()
@@ -176,6 +175,8 @@ def _build_locked(settings: BuildSettings, progress, plan, runner=None) -> Count
         ctx.county = dataclasses.replace(county, institutional_lines=frozenset().union(
             *(facts(folder).numbers for folder in folders.values())))
         facts.save()
+    if todo:  # Material's assets, stored once for the county's schools (not needed when none is built)
+        ctx.theme_store = engine(ctx.settings.engine).publish_theme_assets(out, clean_leftovers=part is None)
     if runner is not None:
         runner.run_builds(ctx, todo, publish)
     else:
@@ -222,8 +223,6 @@ def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool
     reading every school's numbers for it costs about as much as parsing every school.yml, too
     much for each incremental build. A school whose register or numbers change later is covered
     by its own output gate (the bureau's name is on its pages) and the portal's."""
-    from generator.privacy.records_gate import check_bureau
-
     path = cache.dir / "bureau-gate.pkl"
     if not force:
         try:
@@ -232,6 +231,8 @@ def _bureau_gate(cache: BuildCache, county: County, county_key: str, force: bool
                 return list(problems)
         except Exception:  # missing, or from another version: checked again
             pass
+    from generator.privacy.records_gate import check_bureau  # the gate's modules: only when not kept
+
     problems = check_bureau(county)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,11 +272,6 @@ def _orphans(out: Path, cache: BuildCache, folders: dict[str, Path]) -> list[Pro
 def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders: dict[str, Path],
                   entries: dict[str, Optional[SchoolEntry]], county_problems: list[Problem]) -> tuple[bool, bool]:
     """Rebuild the portal from the published schools if what it shows changed; (rebuilt, online)."""
-    from generator.privacy.output_gate import check_portal
-    from generator.report.pages import county_reports
-    from generator.site.render import render_portal
-    from generator.site.views import portal_view
-
     listed = []
     for slug in sorted(folders):
         entry = entries.get(slug)
@@ -287,6 +283,11 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     if key == cache.portal_key() and (ctx.out / "index.html").is_file():
         return False, True
+    from generator.privacy.output_gate import check_portal  # the stages: only when the portal is rebuilt
+    from generator.report.pages import county_reports
+    from generator.site.render import render_portal
+    from generator.site.views import portal_view
+
     sources = [read_portal_source(entry.portal) for _, entry in listed]
     sources = [s for s in sources if s is not None]
     stage = ctx.staging / "_portal"
