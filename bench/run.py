@@ -284,7 +284,10 @@ def stage_incremental(count: int = 1000) -> None:
     root, out, work = BASE / f"f{count}" / "root", BASE / f"f{count}" / "site", BASE / f"f{count}" / "work"
     assert (out / "index.html").is_file(), f"run `bench/run.py full {count}` first"
     runs = {}
-    runs["nothing_changed"] = careportal(root, out, work)
+    # nothing changed: three runs, the median kept (the first follows a full build's writes)
+    idle = sorted((careportal(root, out, work) for _ in range(3)), key=lambda run: run["wall_s"])
+    runs["nothing_changed"] = idle[1]
+    runs["nothing_changed"]["walls_s"] = [run["wall_s"] for run in idle]
     school = sorted((root / "schools").iterdir())[count // 2]
     past = [f for f in sorted((school / "activities").glob("*.yml")) if f.name[:10] <= "2026-11-23"]
     activity = past[-1]  # the newest news item: on the school's home page and the portal
@@ -476,20 +479,27 @@ def stage_profile(engine_name: str = "mkdocs") -> None:
                 stages[label] = stages.get(label, 0) + time.process_time() - start
         setattr(module, name, wrapper)
 
+    # build_school imports its stages when it runs: each is timed where it is defined
+    from generator.county import cache
+    from generator.privacy import output_gate
+    from generator.report import pages
+    from generator.site import engines, generated, render, views
+
     timed(pipeline, "load_school", "load (YAML → records)")
-    timed(pipeline, "check_records", "privacy gate on records")
-    timed(pipeline, "school_site", "views")
-    timed(pipeline, "render_school", "render (pages, feeds of both scripts)")
+    timed(generated, "gate_school", "privacy gate on records (and the generated sentences)")
+    timed(views, "school_site", "views")
+    timed(pages, "school_reports", "term reports (.docx made and checked)")
+    timed(render, "render_school", "render (pages, feeds of both scripts)")
     import dataclasses
 
     class _Builder:
         build = staticmethod(chosen.build)
 
     timed(_Builder, "build", f"{engine_name} build (zh-Hans)")
-    pipeline.engine = lambda name: dataclasses.replace(chosen, build=_Builder.build)
-    timed(pipeline, "write_hant", "zh-Hant from the built site")
-    timed(pipeline, "check_output", "privacy gate on output")
-    timed(pipeline, "portal_source", "portal source for the cache")
+    engines.engine = lambda name: dataclasses.replace(chosen, build=_Builder.build)
+    timed(render, "write_hant", "zh-Hant from the built site")
+    timed(output_gate, "check_output", "privacy gate on output")
+    timed(cache, "portal_source", "portal source for the cache")
     pipeline.build_school(ctx, "xuexiao-0001")  # warms templates and caches like a worker's first school
     stages.clear()
     start = time.process_time()
