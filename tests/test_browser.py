@@ -582,12 +582,23 @@ def test_programme_multi_day_and_shared_room_pages_on_a_phone(browse, script):
         wrapped = page.evaluate(WRAPPED_WEEKDAYS)  # an opening-hours row reads 周一至周五 on one line
         if wrapped:
             problems.append(f"weekdays wrap: {wrapped}")
+        if page.locator("table.cp-hours").count():  # six separate days, text at 150 %: wraps after 、, no sideways scroll
+            width = page.evaluate(LONG_DAY_LIST)
+            if width[0] > width[1]:
+                problems.append(f"a long list of days scrolls sideways: {width}")
         if problems:
             found[rel] = problems
     assert not found, found
 
 
-WRAPPED_WEEKDAYS = """[...document.querySelectorAll('table.cp-hours td:first-child')].filter(td => {
-    const range = document.createRange(); range.selectNodeContents(td);
+WRAPPED_WEEKDAYS = """[...document.querySelectorAll('table.cp-hours td:first-child .cp-days')].filter(span => {
+    const range = document.createRange(); range.selectNodeContents(span);
     return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
-}).map(td => td.textContent)"""
+}).map(span => span.textContent)"""
+LONG_DAY_LIST = """() => { document.documentElement.style.fontSize = '150%';
+    const cell = document.querySelector('table.cp-hours td'); const piece = cell.querySelector('.cp-days');
+    cell.textContent = '';
+    ['周一', '周二', '周三', '周四', '周五', '周日'].forEach((day, i) => {
+        if (i) cell.append('、');
+        const span = piece.cloneNode(); span.textContent = day; cell.append(span); });
+    return [document.documentElement.scrollWidth, document.documentElement.clientWidth]; }"""

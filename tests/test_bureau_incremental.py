@@ -239,3 +239,26 @@ def _total_row(document: bytes) -> list:
 
 def _yaml_total(summary: Path) -> int:
     return int(re.search(r"^students_total: (\d+)$", summary.read_text(encoding="utf-8"), re.M).group(1))
+
+
+def test_a_register_change_alone_checks_the_portal_again(small_root):
+    """The portal's gate reads every school's register: a child added to one school's register
+    (and nothing else changed) re-checks the portal, which another school's news shows the child's
+    name on; the finding is reported and the build fails."""
+    from helpers import gate_data as gd
+
+    a, b = SMALL
+    record = newest_past_activity(small_root, a, date(2026, 11, 23))
+    text = record.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M).group(1)
+    record.write_text(text.replace(f"title: {title}", "title: 林梓萱同学获县作文比赛一等奖", 1), encoding="utf-8")
+    first = build(small_root)
+    assert first.returncode == 0 and counts(first) == (2, 0, 0), first.stdout + first.stderr
+    assert "林梓萱同学获县作文比赛一等奖" in (small_root.parent / "site" / "index.html").read_text(encoding="utf-8")
+
+    gd.write_csv(small_root / "schools" / b / "private" / "2026-2027-1.csv", gd.children(1))  # 林梓萱 moved to b
+    again = build(small_root)
+    assert again.returncode != 0, again.stdout + again.stderr
+    portal = [line for line in (again.stdout + again.stderr).splitlines() if "（全县首页）" in line]
+    assert any("台账" in line for line in portal), again.stdout + again.stderr
+    assert "林梓萱" not in again.stdout + again.stderr  # the name is masked in the message

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -458,3 +459,54 @@ def test_reports_are_on_the_sites(demo_site, tmp_path):
         assert _heading_texts(county) == HEADINGS
         page = BeautifulSoup((demo_site / f"report-{term}.html").read_text(encoding="utf-8"), "html.parser")
         assert [h.get_text() for h in page.select("article.cp-report h2")] == HEADINGS
+
+
+def test_a_kept_county_document_is_checked_again_when_the_gate_knows_more(monkeypatch):
+    """checked_docx keeps a document and its findings by everything the gate reads: the same
+    report under the same context is not made again; a register that now names a word of the
+    document (a context with more in its deny-list) makes and checks it again, and refuses it."""
+    import dataclasses
+    from datetime import date
+
+    from generator.privacy.context import county_context
+    from generator.privacy.suppression import county_k
+    from generator.report import pages
+    from generator.report.content import county_report, county_terms, school_part
+
+    county = load_county(REPO)
+    today = date(2026, 11, 23)
+    parts = [school_part(records, today) for records in county.schools]
+    report = county_report(county.bureau.record, parts, county_terms(parts)[0], county_k(county), today)
+    made = []
+    real = pages.report_docx
+    monkeypatch.setattr(pages, "report_docx", lambda r, t: made.append(r.title) or real(r, t))
+    ctx, kept = county_context(county), {}
+
+    def check(context) -> tuple:
+        built = pages.Built()
+        return pages.checked_docx(report, template_bytes(), "template", context, "（全县首页）report.docx", built, kept), built
+
+    first, built = check(ctx)
+    assert first is not None and len(made) == 1 and not built.problems
+    again, built = check(ctx)
+    assert again == first and len(made) == 1 and built.generated  # kept: not made again
+    deny = dataclasses.replace(ctx.deny, full_names=dict(ctx.deny.full_names), given_names=dict(ctx.deny.given_names))
+    deny.add_name("黄杉村", "学生")  # a word the document carries (a school's name), now in a register
+    refused, built = check(dataclasses.replace(ctx, deny=deny))
+    assert refused is None and len(made) == 2 and any("台账" in p.message for p in built.problems), built.problems
+    # the portal's output gate keeps its re-check of the document the same way
+    from generator import theme
+    from generator.privacy.output_gate import OutputScan
+
+    site = Path(tempfile.mkdtemp()) / "portal"
+    site.mkdir()
+    (site / "report.docx").write_bytes(first)
+    generated, seen = frozenset({hashlib.sha256(first).hexdigest()}), {}
+
+    def scan(context) -> list:
+        found = OutputScan(context, site, "（全县首页）", theme.theme_dir(REPO), generated=generated,
+                           authors=(county.bureau.record.name,), kept=seen).run()
+        return [p for p in found if p.path.endswith("report.docx")]
+
+    assert scan(ctx) == [] and scan(ctx) == [] and len(seen) == 1
+    assert any("台账" in p.message for p in scan(dataclasses.replace(ctx, deny=deny))) and len(seen) == 2

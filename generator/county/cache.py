@@ -236,6 +236,11 @@ class BuildCache:
             known = self._keys[(county, str(folder))] = school_key(county, folder, self.files)
         return known
 
+    def rehash(self) -> None:
+        """Forget the folders' keys of this build: after schools were built (minutes, for a county)
+        the portal's gate hashes them again, so a register edited meanwhile is read as it is now."""
+        self._keys.clear()
+
     def known_schools(self) -> list[str]:
         folder = self.dir / "schools"
         return sorted(p.stem for p in folder.glob("*.pkl")) if folder.is_dir() else []

@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 
 from generator.county.cache import _read_pickle, _write_atomic
+from generator.digest import digest
 from generator.problems import Problem
 
 FORMAT = "records-gate-1"
@@ -52,26 +53,37 @@ def county_documents(folder: Path, county_key: str) -> GateMemo:
 
 
 class PortalFacts:
-    """Each school folder's `SchoolFacts` for the portal's gate, kept by the folder's build key
-    (`cache.school_key`: the county part and every file of the folder, the register included), in
-    one file of the work directory. Only the keys of this build are kept."""
+    """Each school folder's `SchoolFacts` for the portal's gate, and a digest of them, kept by the
+    folder's build key (`cache.school_key`: the county part and every file of the folder, the
+    register included), in one file of the work directory. Only the keys of this build are kept."""
+
+    FORMAT = "portal-facts-2"  # key → (SchoolFacts, digest of them)
 
     def __init__(self, path: Path, key_of, compute) -> None:
         self.path, self.key_of, self.compute = path, key_of, compute
         loaded = _read_pickle(path)
-        self.known = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT else {}
+        self.known = (loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.FORMAT
+                      and isinstance(loaded[1], dict) else {})
         self.used: dict = {}
         self.computed = 0
 
-    def __call__(self, folder: Path):
+    def _entry(self, folder: Path) -> tuple:
         key = self.key_of(folder)
         found = self.used.get(key) or self.known.get(key)  # asked again in one build: computed once
         if found is None:
-            found = self.compute(folder)
+            facts = self.compute(folder)
+            found = (facts, digest(facts))
             self.computed += 1
         self.used[key] = found
         return found
 
+    def __call__(self, folder: Path):
+        return self._entry(folder)[0]
+
+    def digest(self, folder: Path) -> str:
+        """What the portal's gate reads of this folder, as a digest: part of the portal's key."""
+        return self._entry(folder)[1]
+
     def save(self) -> None:
         if self.used.keys() != self.known.keys():
-            _write_atomic(self.path, pickle.dumps((FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomic(self.path, pickle.dumps((self.FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL))

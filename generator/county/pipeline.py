@@ -183,6 +183,8 @@ def _build_locked(settings: BuildSettings, progress, plan, runner=None) -> Count
         run_builds(ctx, todo, publish)
 
     portal_rebuilt, portal_ok = False, False
+    if todo:
+        cache.rehash()  # the portal's facts: from the folders as they are after the builds
     if not settings.shard:  # a shard leaves the portal to the join (--portal-only)
         portal_rebuilt, portal_ok = _build_portal(ctx, cache, county_key, folders, entries, county_problems)
     if not only and not settings.shard:
@@ -279,9 +281,14 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
             listed.append((slug, entry))
     if not listed:
         return False, False
-    parts = [county_key] + [f"{slug}:{entry.portal_hash}" for slug, entry in listed]
+    # The portal's gate reads every school folder's register, lines and staff (its facts): a change
+    # to any of them checks the portal again, even when no school's portal entry changed.
+    facts = _school_facts(cache, ctx.county, county_key)
+    parts = [county_key] + [f"{slug}:{entry.portal_hash}" for slug, entry in listed] + [
+        f"facts {slug}:{facts.digest(folder)}" for slug, folder in sorted(folders.items())]
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     if key == cache.portal_key() and (ctx.out / "index.html").is_file():
+        facts.save()
         return False, True
     from generator.privacy.output_gate import check_portal  # the stages: only when the portal is rebuilt
     from generator.report.pages import county_reports
@@ -295,7 +302,6 @@ def _build_portal(ctx: BuildContext, cache: BuildCache, county_key: str, folders
         stage.mkdir(parents=True, exist_ok=True)
         portal = portal_view(ctx.county, [s.site for s in sources], [s.records for s in sources], ctx.today)
         parts = [s.report for s in sources if getattr(s, "report", None) is not None]
-        facts = _school_facts(cache, ctx.county, county_key)  # every school's deny-list, lines and staff, kept
         documents = county_documents(cache.dir, county_key)  # made and checked by earlier builds
         reports = county_reports(ctx.county, parts, ctx.layout, portal, stage, ctx.today, facts=facts,
                                  kept=documents)  # gate-checked before written

@@ -88,21 +88,22 @@ class SchoolBuild:
 
 def build_school(ctx: BuildContext, slug: str) -> SchoolBuild:
     """load → check → render → build → check the output, into staging/<slug>. Never raises."""
-    # The stages' modules (Markdown, jieba, OpenCC, python-docx, the engines …) are imported when a
-    # school is built, not when this module is: a build with nothing to do starts in a fraction of a second.
-    from generator.county import gate_report
-    from generator.county.cache import portal_source
-    from generator.privacy.context import redacted
-    from generator.privacy.output_gate import check_output, use_engine_templates
-    from generator.report.content import school_part
-    from generator.report.pages import school_reports
-    from generator.site.engines import engine
-    from generator.site.generated import gate_school
-    from generator.site.render import render_school, write_hant
-    from generator.site.views import school_site
-
     result = SchoolResult(slug, Status.FAILED)
     try:
+        # The stages' modules (Markdown, jieba, OpenCC, python-docx, the engines …) are imported when
+        # a school is built, not with this module: a build with nothing to do starts in a fraction
+        # of a second. Inside the try: a module that cannot be imported fails the school, as any stage.
+        from generator.county import gate_report
+        from generator.county.cache import portal_source
+        from generator.privacy.context import redacted
+        from generator.privacy.output_gate import check_output, use_engine_templates
+        from generator.report.content import school_part
+        from generator.report.pages import school_reports
+        from generator.site.engines import engine
+        from generator.site.generated import gate_school
+        from generator.site.render import render_school, write_hant
+        from generator.site.views import school_site
+
         records = load_school(ctx.root, ctx.root / "schools" / slug)
         result.problems += redacted(records.problems)
         if not records.ok:

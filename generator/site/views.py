@@ -72,6 +72,11 @@ class HoursRow:
     period: Optional[str] = None  # 中午 / 下午课后
 
     @property
+    def day_groups(self) -> tuple[str, ...]:
+        """The days in pieces a line may not break inside: 周一至周五 | 周六、周日 → 周六 | 周日."""
+        return tuple(self.days.split("、"))
+
+    @property
     def when(self) -> str:
         """12:00—13:30; 中午（具体时间见公告）; 中午 12:00—13:30."""
         times = f"{self.start}—{self.end}" if self.start else ""
