@@ -47,14 +47,17 @@ class Built:
 
 
 def checked_docx(report: Report, template: bytes, template_name: str, ctx: Context, display: str,
-                 built: Built, kept: Optional[MutableMapping] = None) -> bytes | None:
+                 built: Built, kept: Optional[MutableMapping] = None, ctx_key: Optional[str] = None) -> bytes | None:
     """The report's .docx if it passed the gate (its hash noted), else None with the problems.
 
     `kept`: documents made and checked by earlier builds, by a digest of everything that decides
     the document's bytes and the gate's findings (the report, the template, the gate's context,
     the name shown in messages); the caller's mapping holds only those of one version of
-    careportal's code (see county.gate_memo.county_documents)."""
-    key = digest((report, hashlib.sha256(template).hexdigest(), template_name, ctx, display)) if kept is not None else None
+    careportal's code (see county.gate_memo.county_documents). `ctx_key`: digest(ctx), when the caller
+    checks several documents against one context."""
+    key = None
+    if kept is not None:
+        key = digest((report, hashlib.sha256(template).hexdigest(), template_name, ctx_key or digest(ctx), display))
     found_before = kept.get(key) if kept is not None else None
     if found_before is not None:
         data, found = found_before
@@ -124,13 +127,14 @@ def county_reports(county: County, parts: Sequence[SchoolPart], layout: Layout, 
         return built
     template, template_name = template_for(county.root)
     ctx = county_context(county, facts)
+    ctx_key = digest(ctx) if kept is not None else None  # one context for every term's document
     bureau = county.bureau.record
     env = environment(layout.theme, "portal")
     body = environment(layout.theme, "pages").get_template("report_body.j2")  # the same body as a school's page
     for term in county_terms(parts):
         report = county_report(bureau, parts, term, county_k(county), today)
         page, docx_name = f"{report.slug}.html", f"{report.slug}.docx"
-        data = checked_docx(report, template, template_name, ctx, f"（全县首页）{docx_name}", built, kept)
+        data = checked_docx(report, template, template_name, ctx, f"（全县首页）{docx_name}", built, kept, ctx_key)
         if data is None:
             continue
         link = ReportLink(term.code, report.title, page, docx_name, report.file_name)
